@@ -1,0 +1,26 @@
+import { ProbeMeta, type Probe } from './types.js';
+import permissions from './permissions/index.js';
+import security from './security/index.js';
+
+/**
+ * Every probe, explicitly: one import per category folder, each folder listing its probes sorted by
+ * id. No directory scanning and no self-registration; a test checks every probe file is listed here.
+ */
+export const PROBES: readonly Probe[] = validate([...permissions, ...security]);
+
+function validate(probes: Probe[]): Probe[] {
+  const ids = new Set<string>();
+  for (const probe of probes) {
+    const parsed = ProbeMeta.safeParse(probe.meta);
+    if (!parsed.success) {
+      throw new Error(`Probe ${JSON.stringify(probe.meta?.id)} has invalid metadata: ${parsed.error.message}`);
+    }
+    if (ids.has(probe.meta.id)) throw new Error(`Probe id ${probe.meta.id} is registered twice`);
+    ids.add(probe.meta.id);
+  }
+  return probes;
+}
+
+export function probeById(id: string): Probe | undefined {
+  return PROBES.find((probe) => probe.meta.id === id);
+}

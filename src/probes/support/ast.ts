@@ -1,0 +1,113 @@
+import ts from 'typescript';
+import type { SourceFile } from '../../repo/view.js';
+
+export { ts };
+
+export function parseScript(file: SourceFile): ts.SourceFile {
+  const kind = file.path.endsWith('x') ? ts.ScriptKind.TSX : file.language === 'typescript' ? ts.ScriptKind.TS : ts.ScriptKind.JS;
+  return ts.createSourceFile(file.path, file.text, ts.ScriptTarget.Latest, true, kind);
+}
+
+/** Depth-first visit of every node below `root`. Return false from `visit` to skip a subtree. */
+export function walkNodes(root: ts.Node, visit: (node: ts.Node) => boolean | void): void {
+  const step = (node: ts.Node): void => {
+    if (visit(node) === false) return;
+    ts.forEachChild(node, step);
+  };
+  ts.forEachChild(root, step);
+}
+
+export function findNodes<T extends ts.Node>(root: ts.Node, guard: (node: ts.Node) => node is T): T[] {
+  const found: T[] = [];
+  walkNodes(root, (node) => {
+    if (guard(node)) found.push(node);
+  });
+  return found;
+}
+
+/** 1-based line of a node's first token. */
+export function lineOf(node: ts.Node): number {
+  const sf = node.getSourceFile();
+  return sf.getLineAndCharacterOfPosition(node.getStart(sf)).line + 1;
+}
+
+export function endLineOf(node: ts.Node): number {
+  const sf = node.getSourceFile();
+  return sf.getLineAndCharacterOfPosition(node.getEnd()).line + 1;
+}
+
+/** `a.b.c(...)` → "a.b.c"; `new X()` → "X"; calls on calls keep their text (`x().y`). */
+export function calleeName(call: ts.CallExpression | ts.NewExpression): string {
+  return expressionName(call.expression);
+}
+
+export function expressionName(expr: ts.Expression): string {
+  if (ts.isIdentifier(expr)) return expr.text;
+  if (ts.isPropertyAccessExpression(expr)) return `${expressionName(expr.expression)}.${expr.name.text}`;
+  if (expr.kind === ts.SyntaxKind.ThisKeyword) return 'this';
+  if (ts.isParenthesizedExpression(expr) || ts.isNonNullExpression(expr) || ts.isAwaitExpression(expr)) {
+    return expressionName(expr.expression);
+  }
+  if (ts.isCallExpression(expr)) return `${expressionName(expr.expression)}()`;
+  if (ts.isElementAccessExpression(expr)) return `${expressionName(expr.expression)}[]`;
+  return expr.getText();
+}
+
+/** The last segment of a callee: `prisma.user.findMany` → "findMany". */
+export function methodName(call: ts.CallExpression): string | undefined {
+  const callee = call.expression;
+  if (ts.isPropertyAccessExpression(callee)) return callee.name.text;
+  if (ts.isIdentifier(callee)) return callee.text;
+  return undefined;
+}
+
+export function stringValue(node: ts.Node | undefined): string | undefined {
+  if (!node) return undefined;
+  if (ts.isStringLiteral(node) || ts.isNoSubstitutionTemplateLiteral(node)) return node.text;
+  return undefined;
+}
+
+/** An object literal's property by name, when it is a plain `name: value` or shorthand. */
+export function propertyOf(obj: ts.ObjectLiteralExpression, name: string): ts.Expression | undefined {
+  for (const prop of obj.properties) {
+    if (!prop.name) continue;
+    const key = ts.isIdentifier(prop.name) || ts.isStringLiteral(prop.name) ? prop.name.text : undefined;
+    if (key !== name) continue;
+    if (ts.isPropertyAssignment(prop)) return prop.initializer;
+    if (ts.isShorthandPropertyAssignment(prop)) return prop.name;
+  }
+  return undefined;
+}
+
+export function isFunctionLike(node: ts.Node): node is ts.FunctionLikeDeclaration {
+  return (
+    ts.isFunctionDeclaration(node) ||
+    ts.isFunctionExpression(node) ||
+    ts.isArrowFunction(node) ||
+    ts.isMethodDeclaration(node)
+  );
+}
+
+export function enclosingFunction(node: ts.Node): ts.FunctionLikeDeclaration | undefined {
+  for (let current = node.parent; current; current = current.parent) {
+    if (isFunctionLike(current)) return current;
+  }
+  return undefined;
+}
+
+/** True when `node` is inside a `try` block (not its catch or finally). */
+export function isInsideTry(node: ts.Node, stopAt?: ts.Node): boolean {
+  for (let current: ts.Node = node; current.parent && current !== stopAt; current = current.parent) {
+    if (ts.isTryStatement(current.parent) && current.parent.tryBlock === current) return true;
+  }
+  return false;
+}
+
+/** Whether a loop statement is the node or contains it, up to `stopAt`. */
+export function enclosingLoop(node: ts.Node, stopAt?: ts.Node): ts.IterationStatement | undefined {
+  for (let current = node.parent; current && current !== stopAt; current = current.parent) {
+    if (ts.isIterationStatement(current, false)) return current;
+    if (isFunctionLike(current)) return undefined;
+  }
+  return undefined;
+}

@@ -1,0 +1,29 @@
+import type { ProbeContext } from '../context.js';
+import type { Route } from './routes.js';
+
+/** Names that mean "this request is authenticated" in middleware, hooks and guards. */
+export const AUTH_WORDS = /\b\w*(?:auth|Auth|jwt|Jwt|JWT|session|Session|passport|requireUser|isLoggedIn|loggedIn|requireLogin|protect|Protect|guard|Guard|verifyToken|currentUser|clerk|Clerk|withUser|ensureUser|apiKey|ApiKey)\w*\b/;
+
+/** Paths that are public by nature: signing in cannot require being signed in. */
+const PUBLIC_PATH = /(?:^|\/)(?:login|signin|sign-in|signup|sign-up|register|logout|auth|oauth|callback|webhooks?|health|healthz|ready|readyz|live|livez|metrics|status|forgot|reset|verify|public)(?:\/|$|\?|-)/i;
+
+export function isPublicPath(path: string): boolean {
+  return PUBLIC_PATH.test(path);
+}
+
+/** Whether a route runs an auth check: its own guards, an earlier `use` on its receiver, or a check inside its handler. */
+export function routeIsAuthenticated(ctx: ProbeContext, route: Route): boolean {
+  if (route.guards.some((guard) => AUTH_WORDS.test(guard))) return true;
+  const appWide = ctx
+    .middleware()
+    .some((m) => m.file === route.file && m.line < route.line && m.receiver === route.receiver && AUTH_WORDS.test(m.text));
+  if (appWide) return true;
+  // Next.js handlers and hand-rolled checks authenticate in the body: getServerSession, auth(), verifyToken(...)
+  const body = route.handler?.body?.getText() ?? '';
+  return /\b(?:getServerSession|getSession|auth\(\)|currentUser\(|verify(?:Token|Jwt|Session)\w*\(|jwt\.verify\(|requireUser\(|authenticate\(|getAuth\(|req\.user\b|request\.user\b|req\.session\.user)/.test(body);
+}
+
+/** True when the target authenticates anything at all: then an unguarded mutating route is an omission, not a design. */
+export function appHasAuth(ctx: ProbeContext): boolean {
+  return ctx.routes().some((route) => routeIsAuthenticated(ctx, route)) || ctx.middleware().some((m) => AUTH_WORDS.test(m.text));
+}

@@ -1,0 +1,215 @@
+import type { SourceFile } from '../../repo/view.js';
+import { calleeName, expressionName, isFunctionLike, lineOf, propertyOf, stringValue, ts, walkNodes } from './ast.js';
+
+export const HTTP_METHODS = ['GET', 'POST', 'PUT', 'PATCH', 'DELETE', 'ALL'] as const;
+export type HttpMethod = (typeof HTTP_METHODS)[number];
+export const MUTATING: ReadonlySet<HttpMethod> = new Set(['POST', 'PUT', 'PATCH', 'DELETE', 'ALL']);
+
+export type Framework = 'express' | 'fastify' | 'nextjs' | 'nestjs';
+
+/** An HTTP route found in the source, whatever framework declared it. */
+export interface Route {
+  readonly file: SourceFile;
+  readonly line: number;
+  readonly method: HttpMethod;
+  readonly path: string;
+  readonly framework: Framework;
+  /** Source text of what runs before the handler: middleware args, preHandler hooks, Nest guards. */
+  readonly guards: readonly string[];
+  /** The handler function, when it is written inline (or is a Nest method). */
+  readonly handler: ts.FunctionLikeDeclaration | undefined;
+  /** The receiver the route was registered on (`app`, `router`, `fastify`), for Express/Fastify. */
+  readonly receiver?: string;
+}
+
+/** App-wide middleware registration: `app.use(...)`, `fastify.addHook(...)`, `fastify.register(...)`. */
+export interface Middleware {
+  readonly file: SourceFile;
+  readonly line: number;
+  readonly receiver: string;
+  readonly text: string;
+}
+
+const ROUTE_METHODS = new Set(['get', 'post', 'put', 'patch', 'delete', 'all']);
+const NEXT_ROUTE_FILE = /(?:^|\/)app\/(.*\/)?route\.[cm]?[jt]sx?$/;
+const NEXT_PAGES_API = /(?:^|\/)pages\/api\/(.+)\.[cm]?[jt]sx?$/;
+
+export function extractRoutes(file: SourceFile, sf: ts.SourceFile): { routes: Route[]; middleware: Middleware[] } {
+  const routes: Route[] = [];
+  const middleware: Middleware[] = [];
+  const nextPath = nextRoutePath(file.path);
+
+  walkNodes(sf, (node) => {
+    if (ts.isCallExpression(node)) {
+      const route = callRoute(file, node);
+      if (route) routes.push(route);
+      const used = middlewareCall(file, node);
+      if (used) middleware.push(used);
+    } else if (ts.isClassDeclaration(node)) {
+      routes.push(...nestRoutes(file, node));
+    } else if (nextPath !== undefined && isExported(node)) {
+      routes.push(...nextRoutes(file, node, nextPath));
+    }
+  });
+  return { routes, middleware };
+}
+
+function callRoute(file: SourceFile, call: ts.CallExpression): Route | undefined {
+  const callee = call.expression;
+  if (!ts.isPropertyAccessExpression(callee)) return undefined;
+  const verb = callee.name.text.toLowerCase();
+
+  // fastify.route({ method: 'POST', url: '/x', preHandler, handler })
+  if (verb === 'route' && call.arguments.length === 1 && ts.isObjectLiteralExpression(call.arguments[0]!)) {
+    const options = call.arguments[0];
+    const method = stringValue(propertyOf(options, 'method'))?.toUpperCase();
+    const url = stringValue(propertyOf(options, 'url') ?? propertyOf(options, 'path'));
+    if (!method || !url || !isMethod(method)) return undefined;
+    const handler = propertyOf(options, 'handler');
+    return {
+      file,
+      line: lineOf(call),
+      method,
+      path: url,
+      framework: 'fastify',
+      guards: hookTexts(options),
+      handler: handler && isFunctionLike(handler) ? handler : undefined,
+      receiver: expressionName(callee.expression),
+    };
+  }
+
+  if (!ROUTE_METHODS.has(verb)) return undefined;
+  const method = verb.toUpperCase() as HttpMethod;
+  const receiverExpr = callee.expression;
+
+  // app.route('/x').post(handler): the path comes from the chained call.
+  let path: string | undefined;
+  let args = [...call.arguments];
+  if (ts.isCallExpression(receiverExpr) && ts.isPropertyAccessExpression(receiverExpr.expression) && receiverExpr.expression.name.text === 'route') {
+    path = stringValue(receiverExpr.arguments[0]);
+  } else {
+    path = routePath(args[0]);
+    args = args.slice(1);
+  }
+  if (path === undefined || args.length === 0) return undefined;
+
+  const last = args.at(-1)!;
+  // `axios.get('/users', { params })` and `cache.get('/k', 'v')` are calls, not route registrations.
+  if (ts.isObjectLiteralExpression(last) || ts.isStringLiteralLike(last) || ts.isNumericLiteral(last)) return undefined;
+  const handler = isFunctionLike(last) ? last : undefined;
+  const before = args.slice(0, -1);
+  const guards: string[] = [];
+  let framework: Framework = 'express';
+  for (const arg of before) {
+    if (ts.isObjectLiteralExpression(arg)) {
+      framework = 'fastify';
+      guards.push(...hookTexts(arg));
+    } else guards.push(arg.getText());
+  }
+  return { file, line: lineOf(call), method, path, framework, guards, handler, receiver: expressionName(receiverExpr) };
+}
+
+function routePath(node: ts.Node | undefined): string | undefined {
+  const literal = stringValue(node);
+  if (literal !== undefined) return literal.startsWith('/') || literal === '*' ? literal : undefined;
+  if (node && ts.isTemplateExpression(node) && node.head.text.startsWith('/')) return node.getText().slice(1, -1);
+  return undefined;
+}
+
+function hookTexts(options: ts.ObjectLiteralExpression): string[] {
+  return ['preHandler', 'onRequest', 'preValidation', 'preParsing', 'config']
+    .map((name) => propertyOf(options, name)?.getText())
+    .filter((text): text is string => text !== undefined);
+}
+
+function isMethod(value: string): value is HttpMethod {
+  return (HTTP_METHODS as readonly string[]).includes(value);
+}
+
+function middlewareCall(file: SourceFile, call: ts.CallExpression): Middleware | undefined {
+  const callee = call.expression;
+  if (!ts.isPropertyAccessExpression(callee)) return undefined;
+  if (!['use', 'addHook', 'register', 'useGlobalGuards'].includes(callee.name.text)) return undefined;
+  if (call.arguments.length === 0) return undefined;
+  return { file, line: lineOf(call), receiver: expressionName(callee.expression), text: call.arguments.map((a) => a.getText()).join(', ') };
+}
+
+function decoratorsOf(node: ts.Node): ts.Decorator[] {
+  return ts.canHaveDecorators(node) ? [...(ts.getDecorators(node) ?? [])] : [];
+}
+
+function decoratorName(decorator: ts.Decorator): { name: string; call?: ts.CallExpression } {
+  const expr = decorator.expression;
+  if (ts.isCallExpression(expr)) return { name: calleeName(expr), call: expr };
+  return { name: expressionName(expr) };
+}
+
+function nestRoutes(file: SourceFile, cls: ts.ClassDeclaration): Route[] {
+  const classDecorators = decoratorsOf(cls).map(decoratorName);
+  const controller = classDecorators.find((d) => d.name === 'Controller');
+  if (!controller) return [];
+  const prefix = stringValue(controller.call?.arguments[0]) ?? '';
+  const classGuards = decoratorsOf(cls).filter((d) => /^(UseGuards|UseInterceptors|Roles|Auth)/.test(decoratorName(d).name)).map((d) => d.getText());
+  const routes: Route[] = [];
+  for (const member of cls.members) {
+    if (!ts.isMethodDeclaration(member)) continue;
+    const decorators = decoratorsOf(member);
+    for (const decorator of decorators) {
+      const { name, call } = decoratorName(decorator);
+      const method = name.toUpperCase();
+      if (!isMethod(method)) continue;
+      const sub = stringValue(call?.arguments[0]) ?? '';
+      const guards = decorators.filter((d) => d !== decorator && !isMethod(decoratorName(d).name.toUpperCase())).map((d) => d.getText());
+      routes.push({
+        file,
+        line: lineOf(member),
+        method,
+        path: joinPath(prefix, sub),
+        framework: 'nestjs',
+        guards: [...classGuards, ...guards],
+        handler: member,
+      });
+    }
+  }
+  return routes;
+}
+
+function joinPath(prefix: string, sub: string): string {
+  const joined = `/${[prefix, sub].map((p) => p.replace(/^\/+|\/+$/g, '')).filter(Boolean).join('/')}`;
+  return joined;
+}
+
+/** The URL path a Next.js route file serves, or undefined when the file is not a route file. */
+function nextRoutePath(filePath: string): string | undefined {
+  const app = NEXT_ROUTE_FILE.exec(filePath);
+  if (app) return `/${(app[1] ?? '').replace(/\/$/, '').replace(/\([^)]*\)\/?/g, '')}`;
+  const pages = NEXT_PAGES_API.exec(filePath);
+  if (pages) return `/api/${pages[1]!.replace(/\/?index$/, '')}`;
+  return undefined;
+}
+
+function isExported(node: ts.Node): boolean {
+  if (ts.isExportAssignment(node)) return true;
+  return ts.canHaveModifiers(node) && (ts.getModifiers(node) ?? []).some((m) => m.kind === ts.SyntaxKind.ExportKeyword);
+}
+
+function nextRoutes(file: SourceFile, node: ts.Node, path: string): Route[] {
+  const base = { file, line: lineOf(node), path, framework: 'nextjs' as const, guards: [] as string[] };
+  if (ts.isFunctionDeclaration(node) && node.name) {
+    const isDefault = (ts.getModifiers(node) ?? []).some((m) => m.kind === ts.SyntaxKind.DefaultKeyword);
+    const method = isDefault ? 'ALL' : node.name.text;
+    return isMethod(method) ? [{ ...base, method, handler: node }] : [];
+  }
+  if (ts.isExportAssignment(node) && isFunctionLike(node.expression)) {
+    return [{ ...base, method: 'ALL', handler: node.expression }];
+  }
+  if (ts.isVariableStatement(node)) {
+    return node.declarationList.declarations.flatMap((decl) => {
+      const name = ts.isIdentifier(decl.name) ? decl.name.text : '';
+      if (!isMethod(name)) return [];
+      const init = decl.initializer;
+      return [{ ...base, method: name, handler: init && isFunctionLike(init) ? init : undefined }];
+    });
+  }
+  return [];
+}
