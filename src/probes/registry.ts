@@ -1,12 +1,33 @@
 import { ProbeMeta, type Probe } from './types.js';
+import codeQuality from './code-quality/index.js';
+import dataIntegrity from './data-integrity/index.js';
+import dataLifecycle from './data-lifecycle/index.js';
+import humanError from './human-error/index.js';
+import idempotency from './idempotency/index.js';
+import observability from './observability/index.js';
 import permissions from './permissions/index.js';
+import recovery from './recovery/index.js';
+import reliability from './reliability/index.js';
 import security from './security/index.js';
+import throughput from './throughput/index.js';
 
 /**
  * Every probe, explicitly: one import per category folder, each folder listing its probes sorted by
  * id. No directory scanning and no self-registration; a test checks every probe file is listed here.
  */
-export const PROBES: readonly Probe[] = validate([...permissions, ...security]);
+export const PROBES: readonly Probe[] = validate([
+  ...codeQuality,
+  ...dataIntegrity,
+  ...dataLifecycle,
+  ...humanError,
+  ...idempotency,
+  ...observability,
+  ...permissions,
+  ...recovery,
+  ...reliability,
+  ...security,
+  ...throughput,
+]);
 
 function validate(probes: Probe[]): Probe[] {
   const ids = new Set<string>();
