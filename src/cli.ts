@@ -1,0 +1,138 @@
+import path from 'node:path';
+import { parseArgs } from 'node:util';
+import { UserError } from './errors.js';
+import { renderConsoleSummary } from './report/console.js';
+import { REPORT_FORMATS, writeReports, type ReportFormat } from './report/write.js';
+import { FAIL_ON, gateBlocks, type FailOn } from './verdict/gate.js';
+import { VERSION } from './version.js';
+import { runAudit } from './workflow/audit.js';
+
+export const EXIT = { ok: 0, blocked: 1, usage: 2, internal: 3 } as const;
+
+export interface CliIO {
+  readonly stdout: { write(text: string): unknown };
+  readonly stderr: { write(text: string): unknown };
+  readonly cwd: string;
+}
+
+const HELP = `prod-audit ${VERSION} — is this application safe to launch to production?
+
+Usage:
+  prod-audit audit [path] [options]   audit a repository (default: the current folder)
+  prod-audit --help | --version
+
+Options:
+  --context TEXT     the launch, in your words ("First public launch, ~5k MAU"); sets strictness
+  --out DIR          where reports go (default: <path>/packages/docs/audits)
+  --format LIST      report formats, comma-separated: md,json (default: md,json)
+  --fail-on LEVEL    when to exit 1: stop-ship (default), high, never
+  --quiet            no progress lines on stderr
+
+Exit codes: 0 ready or conditionally ready, 1 blocked by the gate, 2 usage or input error, 3 internal error.
+`;
+
+export async function main(argv: readonly string[], io: CliIO): Promise<number> {
+  try {
+    return await dispatch(argv, io);
+  } catch (error) {
+    if (error instanceof UserError) {
+      io.stderr.write(`prod-audit: ${error.message}\n  ${error.hint}\n`);
+      return EXIT.usage;
+    }
+    const detail = error instanceof Error ? (error.stack ?? error.message) : String(error);
+    io.stderr.write(`prod-audit: internal error — please report it with the text below.\n${detail}\n`);
+    return EXIT.internal;
+  }
+}
+
+async function dispatch(argv: readonly string[], io: CliIO): Promise<number> {
+  const [command, ...rest] = argv;
+  if (command === undefined || command === '--help' || command === '-h' || command === 'help') {
+    io.stdout.write(HELP);
+    return command === undefined ? EXIT.usage : EXIT.ok;
+  }
+  if (command === '--version' || command === '-v') {
+    io.stdout.write(`${VERSION}\n`);
+    return EXIT.ok;
+  }
+  if (command === 'audit') return audit(rest, io);
+  throw new UserError(`Unknown command "${command}"`, 'Run "prod-audit --help" for the commands.');
+}
+
+async function audit(args: readonly string[], io: CliIO): Promise<number> {
+  const parsed = parseOptions(args);
+  if (parsed.help) {
+    io.stdout.write(HELP);
+    return EXIT.ok;
+  }
+  const target = path.resolve(io.cwd, parsed.target);
+  const { report, root, redactor } = await runAudit({
+    target,
+    context: parsed.context,
+    onProgress: parsed.quiet ? undefined : (message) => io.stderr.write(`[prod-audit] ${message}\n`),
+  });
+  const outDir = parsed.out ? path.resolve(io.cwd, parsed.out) : path.join(root, 'packages', 'docs', 'audits');
+  const paths = await writeReports(report, outDir, parsed.formats, redactor);
+  io.stdout.write(redactor.redact(renderConsoleSummary(report, paths.map((p) => displayPath(io.cwd, p)))));
+  return gateBlocks(report, parsed.failOn) ? EXIT.blocked : EXIT.ok;
+}
+
+/** Relative to where the user stands when that is shorter and stays below it; absolute otherwise. */
+function displayPath(cwd: string, file: string): string {
+  const relative = path.relative(cwd, file);
+  return relative.startsWith('..') || path.isAbsolute(relative) ? file : relative;
+}
+
+interface AuditArgs {
+  target: string;
+  context: string | undefined;
+  out: string | undefined;
+  formats: ReportFormat[];
+  failOn: FailOn;
+  quiet: boolean;
+  help: boolean;
+}
+
+function parseOptions(args: readonly string[]): AuditArgs {
+  let values;
+  let positionals;
+  try {
+    ({ values, positionals } = parseArgs({
+      args: [...args],
+      allowPositionals: true,
+      options: {
+        context: { type: 'string' },
+        out: { type: 'string' },
+        format: { type: 'string', default: REPORT_FORMATS.join(',') },
+        'fail-on': { type: 'string', default: 'stop-ship' },
+        quiet: { type: 'boolean', default: false },
+        help: { type: 'boolean', short: 'h', default: false },
+      },
+    }));
+  } catch (error) {
+    throw new UserError((error as Error).message.split('\n')[0]!, 'Run "prod-audit audit --help" for the options.');
+  }
+  if (positionals.length > 1) {
+    throw new UserError(`Expected one path to audit, got ${positionals.length}: ${positionals.join(' ')}`, 'Audit one repository at a time.');
+  }
+  const formats = values.format.split(',').map((f) => f.trim()).filter(Boolean);
+  const unknown = formats.filter((f) => !(REPORT_FORMATS as readonly string[]).includes(f));
+  if (unknown.length > 0 || formats.length === 0) {
+    throw new UserError(`Expected --format to list ${REPORT_FORMATS.join(', ')}, got "${values.format}"`, 'Use for example --format md,json.');
+  }
+  if (!(FAIL_ON as readonly string[]).includes(values['fail-on'])) {
+    throw new UserError(`Expected --fail-on to be one of ${FAIL_ON.join(', ')}, got "${values['fail-on']}"`, 'Use --fail-on stop-ship, high or never.');
+  }
+  if (values.context !== undefined && values.context.length > 2000) {
+    throw new UserError(`Expected --context of at most 2000 characters, got ${values.context.length}`, 'Describe the launch in a sentence or two.');
+  }
+  return {
+    target: positionals[0] ?? '.',
+    context: values.context,
+    out: values.out,
+    formats: [...new Set(formats)] as ReportFormat[],
+    failOn: values['fail-on'] as FailOn,
+    quiet: values.quiet,
+    help: values.help,
+  };
+}

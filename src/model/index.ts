@@ -1,0 +1,5 @@
+export * from './taxonomy.js';
+export * from './finding.js';
+export * from './context.js';
+export * from './report.js';
+export { fingerprintOf } from './fingerprint.js';

@@ -1,0 +1,77 @@
+import { z } from 'zod';
+import { LaunchContext } from './context.js';
+import { ClassifiedFinding } from './finding.js';
+import { Category, Effort, Severity } from './taxonomy.js';
+
+export const SCHEMA_VERSION = 1;
+
+export const CategoryStatus = z.enum(['PASS', 'PARTIAL', 'FAIL', 'NOT_APPLICABLE', 'NOT_AUDITED']);
+export type CategoryStatus = z.infer<typeof CategoryStatus>;
+
+export const SeverityCounts = z.object({ CRITICAL: z.number().int(), HIGH: z.number().int(), MEDIUM: z.number().int(), LOW: z.number().int() });
+export type SeverityCounts = z.infer<typeof SeverityCounts>;
+
+export const CategoryScore = z.object({
+  category: Category,
+  status: CategoryStatus,
+  counts: SeverityCounts,
+  /** Why the status is what it is, in a phrase (e.g. "3 probes ran, nothing found"). */
+  note: z.string(),
+});
+export type CategoryScore = z.infer<typeof CategoryScore>;
+
+export const Rating = z.enum(['PRODUCTION READY', 'CONDITIONALLY READY', 'NOT READY']);
+export type Rating = z.infer<typeof Rating>;
+
+export const Verdict = z.object({
+  rating: Rating,
+  readinessScore: z.number().int().min(0).max(100),
+  /** One line per reason the rating is what it is. */
+  reasons: z.array(z.string()),
+  counts: SeverityCounts,
+  stopShip: z.array(z.string()).describe('Fingerprints of stop-ship findings'),
+  fixSoon: z.array(z.string()),
+  acceptableRisk: z.array(z.string()),
+  recommendation: z.string(),
+});
+export type Verdict = z.infer<typeof Verdict>;
+
+export const PlanItem = z.object({ fingerprint: z.string(), title: z.string(), severity: Severity, location: z.string(), effort: Effort });
+export const PlanWeek = z.object({ week: z.number().int().min(1), theme: z.string(), items: z.array(PlanItem), estimatedHours: z.number() });
+export type PlanWeek = z.infer<typeof PlanWeek>;
+
+export const ProbeOutcome = z.object({
+  id: z.string(),
+  status: z.enum(['ran', 'not-applicable', 'error']),
+  hits: z.number().int(),
+  error: z.string().optional(),
+  durationMs: z.number(),
+});
+
+export const Coverage = z.object({
+  mode: z.enum(['probes-only', 'agents']),
+  filesAudited: z.number().int(),
+  bytesAudited: z.number().int(),
+  skipped: z.array(z.object({ path: z.string(), reason: z.string() })),
+  probes: z.array(ProbeOutcome),
+  /** Findings whose cited evidence did not match the file, dropped before scoring. */
+  droppedFindings: z.array(z.object({ title: z.string(), reason: z.string() })),
+});
+
+export const AuditReport = z.object({
+  schemaVersion: z.literal(SCHEMA_VERSION),
+  tool: z.object({ name: z.literal('prod-audit'), version: z.string() }),
+  target: z.object({
+    name: z.string(),
+    git: z.object({ head: z.string().nullable(), branch: z.string().nullable(), dirty: z.boolean() }).nullable(),
+  }),
+  startedAt: z.iso.datetime(),
+  finishedAt: z.iso.datetime(),
+  context: LaunchContext,
+  verdict: Verdict,
+  scores: z.array(CategoryScore).length(15),
+  findings: z.array(ClassifiedFinding),
+  plan: z.array(PlanWeek),
+  coverage: Coverage,
+});
+export type AuditReport = z.infer<typeof AuditReport>;

@@ -1,0 +1,31 @@
+import type { ClassifiedFinding } from '../model/finding.js';
+import type { AuditReport } from '../model/report.js';
+import { primaryLocation } from './format.js';
+
+const SHOWN_PER_CLASS = 10;
+
+/** The verdict as printed to the terminal: the decision first, then what to fix, then where the report is. */
+export function renderConsoleSummary(report: AuditReport, reportPaths: readonly string[]): string {
+  const { verdict } = report;
+  const byId = new Map(report.findings.map((f) => [f.fingerprint, f]));
+  const lines = [`Production Readiness Verdict: ${verdict.rating}  (readiness ${verdict.readinessScore}/100)`];
+  lines.push(...verdict.reasons.map((reason) => `  ${reason}`), '');
+  const section = (title: string, ids: readonly string[], numbered: boolean): void => {
+    lines.push(`${title} (${ids.length}):`);
+    const shown = ids.slice(0, SHOWN_PER_CLASS).map((id) => byId.get(id)!);
+    shown.forEach((f, i) => lines.push(`  ${numbered ? `${i + 1}.` : '-'} ${row(f)}`));
+    if (ids.length > SHOWN_PER_CLASS) lines.push(`  … and ${ids.length - SHOWN_PER_CLASS} more in the report`);
+    lines.push('');
+  };
+  section('Stop-Ship Issues', verdict.stopShip, true);
+  section('Fix-Soon', verdict.fixSoon, false);
+  section('Acceptable Risks', verdict.acceptableRisk, false);
+  lines.push(`Recommendation: ${verdict.recommendation}`);
+  if (report.coverage.mode === 'probes-only') lines.push('Mode: probes only (no API key); agents did not run.');
+  if (reportPaths.length > 0) lines.push('', 'Reports:', ...reportPaths.map((p) => `  ${p}`));
+  return `${lines.join('\n')}\n`;
+}
+
+function row(f: ClassifiedFinding): string {
+  return `${f.severity.padEnd(8)} ${f.title} — ${primaryLocation(f)}`;
+}

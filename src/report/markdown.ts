@@ -1,0 +1,197 @@
+import type { ClassifiedFinding } from '../model/finding.js';
+import type { AuditReport, CategoryStatus } from '../model/report.js';
+import { CATEGORIES, PHASES } from '../model/taxonomy.js';
+import { cell, fence, location, primaryLocation, sourcesOf } from './format.js';
+import { TROUBLESHOOTING } from './troubleshooting.js';
+
+const STATUS_LABEL: Record<CategoryStatus, string> = {
+  PASS: 'PASS',
+  PARTIAL: 'PARTIAL',
+  FAIL: 'FAIL',
+  NOT_APPLICABLE: 'N/A',
+  NOT_AUDITED: 'NOT AUDITED',
+};
+
+/** The human report: verdict first, then why, then every finding with its evidence, then the plan. */
+export function renderMarkdown(report: AuditReport): string {
+  const out: string[] = [];
+  const byId = new Map(report.findings.map((f) => [f.fingerprint, f]));
+  const pick = (ids: readonly string[]): ClassifiedFinding[] => ids.map((id) => byId.get(id)!).filter(Boolean);
+
+  out.push(`# Production Readiness Audit: ${report.target.name}`, '');
+  out.push(`Audited ${report.finishedAt.slice(0, 10)} by prod-audit ${report.tool.version}${gitLine(report)}.`, '');
+  out.push(...verdictBlock(report, pick), '');
+  out.push(...executiveSummary(report), '');
+  out.push(...launchContext(report), '');
+  out.push(...scoringMatrix(report), '');
+  out.push(...stopShipList(pick(report.verdict.stopShip)), '');
+  out.push(...findingsSection(report.findings), '');
+  out.push(...roadmap(report), '');
+  out.push(...troubleshooting(report), '');
+  out.push(...notAudited(report), '');
+  return `${out.join('\n').replace(/\n{3,}/g, '\n\n').trimEnd()}\n`;
+}
+
+function gitLine(report: AuditReport): string {
+  const git = report.target.git;
+  if (!git?.head) return '';
+  return ` at commit \`${git.head.slice(0, 12)}\`${git.branch ? ` on \`${git.branch}\`` : ''}${git.dirty ? ' (with uncommitted changes)' : ''}`;
+}
+
+function verdictBlock(report: AuditReport, pick: (ids: readonly string[]) => ClassifiedFinding[]): string[] {
+  const { verdict } = report;
+  const lines = ['```text', `Production Readiness Verdict: ${verdict.rating}`, `Readiness score: ${verdict.readinessScore}/100`, ''];
+  const stop = pick(verdict.stopShip);
+  lines.push(`Stop-Ship Issues (${stop.length}):`);
+  stop.forEach((f, i) => lines.push(`${i + 1}. ${f.title} (${primaryLocation(f)})`));
+  if (stop.length === 0) lines.push('- none');
+  const soon = pick(verdict.fixSoon);
+  lines.push('', `Fix-Soon (${soon.length}):`);
+  soon.forEach((f) => lines.push(`- ${f.title} (${primaryLocation(f)})`));
+  if (soon.length === 0) lines.push('- none');
+  const accepted = pick(verdict.acceptableRisk);
+  lines.push('', `Acceptable Risks (${accepted.length}):`);
+  accepted.forEach((f) => lines.push(`- ${f.title} (${primaryLocation(f)})`));
+  if (accepted.length === 0) lines.push('- none');
+  lines.push('', 'Recommendation:', verdict.recommendation, '```');
+  return lines;
+}
+
+function executiveSummary(report: AuditReport): string[] {
+  const { counts, rating, reasons } = report.verdict;
+  const total = counts.CRITICAL + counts.HIGH + counts.MEDIUM + counts.LOW;
+  const mode =
+    report.coverage.mode === 'probes-only'
+      ? 'This run was **probes only**: deterministic checks with no model (no API key was used). Categories no probe can judge are marked NOT AUDITED rather than passed.'
+      : 'Specialist agents investigated the repository with the probe findings as leads; every cited line was checked against the file.';
+  return [
+    '## Executive summary',
+    '',
+    `**${rating}.** ${reasons.join(' ')}`,
+    '',
+    `${total} finding(s): ${counts.CRITICAL} critical, ${counts.HIGH} high, ${counts.MEDIUM} medium, ${counts.LOW} low, across ${report.coverage.filesAudited} files (${formatBytes(report.coverage.bytesAudited)}).`,
+    '',
+    mode,
+  ];
+}
+
+function launchContext(report: AuditReport): string[] {
+  const c = report.context;
+  return [
+    '## Launch context',
+    '',
+    `- Context given: ${c.text ? `"${c.text}"` : 'none'}`,
+    `- Launch type: ${c.launchType ?? 'unknown'}; audience: ${c.audienceSize?.toLocaleString('en-US') ?? 'unknown'}; revenue impact: ${c.revenueImpact ? 'yes' : 'no'}; data sensitivity: ${c.dataSensitivity}`,
+    `- Strictness: **${c.strictness}**${c.rationale.length ? ` (${c.rationale.join(' ')})` : ''}`,
+    '- Stop-ship criteria:',
+    ...c.stopShipCriteria.map((rule) => `  - ${rule}`),
+  ];
+}
+
+function scoringMatrix(report: AuditReport): string[] {
+  const rows = report.scores.map(
+    (s, i) => `| ${i + 1} | ${s.category} | ${STATUS_LABEL[s.status]} | ${s.counts.CRITICAL} | ${s.counts.HIGH} | ${s.counts.MEDIUM} | ${s.counts.LOW} | ${cell(s.note)} |`,
+  );
+  const c = report.verdict.counts;
+  return [
+    '## Scoring matrix',
+    '',
+    '| # | Category | Score | Critical | High | Medium | Low | Notes |',
+    '|---|----------|-------|----------|------|--------|-----|-------|',
+    ...rows,
+    `| **OVERALL** | | **${report.verdict.rating}** | ${c.CRITICAL} | ${c.HIGH} | ${c.MEDIUM} | ${c.LOW} | readiness ${report.verdict.readinessScore}/100 |`,
+  ];
+}
+
+function stopShipList(stop: ClassifiedFinding[]): string[] {
+  if (stop.length === 0) return ['## Stop-ship issues', '', 'None.'];
+  return [
+    '## Stop-ship issues',
+    '',
+    ...stop.map((f, i) => `${i + 1}. **${f.title}** — ${f.severity}, ${f.category}, \`${primaryLocation(f)}\`. ${f.recommendation}`),
+  ];
+}
+
+function findingsSection(findings: readonly ClassifiedFinding[]): string[] {
+  if (findings.length === 0) return ['## Findings', '', 'No findings.'];
+  const out = ['## Findings', ''];
+  for (const category of CATEGORIES) {
+    const inCategory = findings.filter((f) => f.category === category);
+    if (inCategory.length === 0) continue;
+    out.push(`### ${category}`, '');
+    inCategory.forEach((f) => out.push(...findingBlock(f), ''));
+  }
+  return out;
+}
+
+function findingBlock(f: ClassifiedFinding): string[] {
+  const phase = PHASES.find((p) => p.id === f.phase)?.name ?? `phase ${f.phase}`;
+  const out = [
+    `#### ${f.severity}: ${f.title}`,
+    '',
+    `- **Where:** ${f.evidence.map((e) => `\`${location(e)}\``).join(', ')}`,
+    `- **Class:** ${f.launchClass} · **Phase:** ${f.phase} (${phase}) · **Confidence:** ${f.confidence} · **Effort:** ${f.effort}${f.cwe ? ` · **${f.cwe}**` : ''}`,
+    `- **Found by:** ${sourcesOf(f)} · **Fingerprint:** \`${f.fingerprint}\``,
+    '',
+  ];
+  for (const evidence of f.evidence) {
+    const marker = fence(evidence.lines);
+    out.push(`${marker}text`, ...evidence.lines.map((line, i) => `${String(evidence.startLine + i).padStart(5)} | ${line}`), marker, '');
+  }
+  out.push(`**What:** ${f.description}`, '', `**Impact:** ${f.impact}`, '', `**Fix:** ${f.recommendation}`);
+  return out;
+}
+
+function roadmap(report: AuditReport): string[] {
+  if (report.plan.length === 0) return ['## Remediation roadmap', '', 'Nothing to remediate.'];
+  const out = ['## Remediation roadmap', ''];
+  for (const week of report.plan) {
+    out.push(`### Week ${week.week}: ${week.theme} (~${week.estimatedHours} h)`, '');
+    week.items.forEach((item) => out.push(`- [ ] ${item.severity} ${item.title} — \`${item.location}\` (${item.effort})`));
+    out.push('');
+  }
+  out.push(`Retest: run \`prod-audit audit\` again after each week; fixed findings disappear by fingerprint.`);
+  return out;
+}
+
+function troubleshooting(report: AuditReport): string[] {
+  const categories = CATEGORIES.filter((c) => report.findings.some((f) => f.category === c));
+  if (categories.length === 0) return [];
+  const out = ['## Troubleshooting notes', '', 'What these findings tend to look like in production, and where to start.', ''];
+  for (const category of categories) {
+    const s = TROUBLESHOOTING[category];
+    out.push(`**${category}.** *Symptom:* ${s.symptom} *Likely causes:* ${s.causes} *Debug:* ${s.debug} *Prevent:* ${s.prevent}`, '');
+  }
+  return out;
+}
+
+function notAudited(report: AuditReport): string[] {
+  const out = ['## What was not audited, and why', ''];
+  const unaudited = report.scores.filter((s) => s.status === 'NOT_AUDITED' || s.status === 'NOT_APPLICABLE');
+  for (const s of unaudited) out.push(`- **${s.category}** (${STATUS_LABEL[s.status]}): ${s.note}.`);
+  if (report.coverage.mode === 'probes-only') {
+    out.push('- **Agents**: not run (no API key). Set `ANTHROPIC_API_KEY` for the specialist agents to investigate beyond the probes.');
+  }
+  const errors = report.coverage.probes.filter((p) => p.status === 'error');
+  for (const p of errors) out.push(`- Probe \`${p.id}\` failed to run: ${p.error ?? 'unknown error'}.`);
+  const notApplicable = report.coverage.probes.filter((p) => p.status === 'not-applicable').map((p) => `\`${p.id}\``);
+  if (notApplicable.length > 0) out.push(`- Probes with nothing to check here: ${notApplicable.join(', ')}.`);
+  const skipped = report.coverage.skipped;
+  if (skipped.length > 0) {
+    const byReason = new Map<string, string[]>();
+    for (const s of skipped) byReason.set(s.reason, [...(byReason.get(s.reason) ?? []), s.path]);
+    for (const [reason, paths] of byReason) {
+      const shown = paths.slice(0, 10).map((p) => `\`${p}\``).join(', ');
+      out.push(`- ${paths.length} file(s) skipped as ${reason}: ${shown}${paths.length > 10 ? `, and ${paths.length - 10} more` : ''}.`);
+    }
+  }
+  for (const d of report.coverage.droppedFindings) out.push(`- Dropped finding "${d.title}": ${d.reason}.`);
+  out.push('- Ignored by design: dependencies, build output, vendored and minified files, and paths in `.gitignore`.');
+  return out;
+}
+
+function formatBytes(bytes: number): string {
+  if (bytes < 1024) return `${bytes} B`;
+  if (bytes < 1024 * 1024) return `${(bytes / 1024).toFixed(1)} KiB`;
+  return `${(bytes / 1024 / 1024).toFixed(1)} MiB`;
+}
