@@ -5,7 +5,6 @@ import { renderConsoleSummary } from './report/console.js';
 import { REPORT_FORMATS, writeReports, type ReportFormat } from './report/write.js';
 import { FAIL_ON, gateBlocks, type FailOn } from './verdict/gate.js';
 import { VERSION } from './version.js';
-import { runAudit } from './workflow/audit.js';
 
 export const EXIT = { ok: 0, blocked: 1, usage: 2, internal: 3 } as const;
 
@@ -36,7 +35,7 @@ export async function main(argv: readonly string[], io: CliIO): Promise<number> 
     return await dispatch(argv, io);
   } catch (error) {
     if (error instanceof UserError) {
-      io.stderr.write(`prod-audit: ${error.message}\n  ${error.hint}\n`);
+      io.stderr.write(`prod-audit: ${error.message}. ${error.hint}\n`);
       return EXIT.usage;
     }
     const detail = error instanceof Error ? (error.stack ?? error.message) : String(error);
@@ -66,6 +65,8 @@ async function audit(args: readonly string[], io: CliIO): Promise<number> {
     return EXIT.ok;
   }
   const target = path.resolve(io.cwd, parsed.target);
+  // Loaded on demand: the engine pulls in the TypeScript parser, which --help and --version do not need.
+  const { runAudit } = await import('./workflow/audit.js');
   const { report, root, redactor } = await runAudit({
     target,
     context: parsed.context,

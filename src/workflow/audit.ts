@@ -36,10 +36,10 @@ export async function runAudit(options: AuditOptions): Promise<AuditResult> {
   const startedAt = now().toISOString();
   const probes = options.probes ?? PROBES;
 
+  // Collect first: a wrong target is reported before anything else is printed.
+  const view = await collectRepo(options.target, options);
   const context = parseLaunchContext(options.context);
   progress(`Phase 1: launch context read, strictness ${context.strictness}`);
-
-  const view = await collectRepo(options.target, options);
   const redactor = redactorFor(view);
   progress(`Phase 2: collected ${view.files.length} files (${view.skipped.length} skipped)${view.git?.head ? ` at ${view.git.head.slice(0, 12)}` : ''}`);
 
