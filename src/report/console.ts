@@ -14,6 +14,7 @@ export function renderConsoleSummary(report: AuditReport, reportPaths: readonly 
     lines.push(`${title} (${ids.length}):`);
     const shown = ids.slice(0, SHOWN_PER_CLASS).map((id) => byId.get(id)!);
     shown.forEach((f, i) => lines.push(`  ${numbered ? `${i + 1}.` : '-'} ${row(f)}`));
+    if (ids.length === 0) lines.push('  none');
     if (ids.length > SHOWN_PER_CLASS) lines.push(`  … and ${ids.length - SHOWN_PER_CLASS} more in the report`);
     lines.push('');
   };
