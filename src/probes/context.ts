@@ -3,6 +3,10 @@ import type { RepoView, SourceFile } from '../repo/view.js';
 import { parseScript, ts } from './support/ast.js';
 import { extractRoutes, type Middleware, type Route } from './support/routes.js';
 
+/** Literals without which a file cannot register a route or middleware: the cheap test before parsing. */
+const ROUTE_NEEDLES = ['.get(', '.post(', '.put(', '.patch(', '.delete(', '.all(', '.route(', '.use(', 'addHook', 'register(', '@Controller', 'useGlobalGuards'];
+const NEXT_ROUTE_PATH = /(?:^|\/)(?:app\/(?:.*\/)?route|pages\/api\/.*)\.[cm]?[jt]sx?$/;
+
 /** Packages whose presence means the target is a server (so server-only probes apply). */
 const SERVER_PACKAGES = ['express', 'fastify', '@nestjs/core', 'next', 'koa', 'hapi', '@hapi/hapi', 'restify', 'hono'];
 
@@ -50,7 +54,8 @@ export class ProbeContext {
     if (!this.routeCache) {
       const routes: Route[] = [];
       const middleware: Middleware[] = [];
-      for (const file of this.scripts(['.get(', '.post(', '.put(', '.patch(', '.delete(', '.all(', '.route(', '.use(', 'addHook', 'register(', '@Controller', 'export'])) {
+      const candidates = this.scripts().filter((file) => ROUTE_NEEDLES.some((needle) => file.text.includes(needle)) || NEXT_ROUTE_PATH.test(file.path));
+      for (const file of candidates) {
         const found = extractRoutes(file, this.ast(file));
         routes.push(...found.routes);
         middleware.push(...found.middleware);

@@ -12,6 +12,8 @@ export interface CollectOptions {
   readonly maxFileBytes?: number;
   /** Extra exclude patterns in .gitignore syntax. */
   readonly exclude?: readonly string[];
+  /** Apply the default excludes (dependencies, build output, minified files). @default true */
+  readonly defaultExcludes?: boolean;
   /** Read git facts through simple-git. @default true */
   readonly git?: boolean;
 }
@@ -47,7 +49,7 @@ export async function collectRepo(target: string, options: CollectOptions = {}):
   const candidates: string[] = [];
   const skipped: SkippedFile[] = [];
   try {
-    await walk(root, '', IgnoreRules.withDefaults(options.exclude), candidates, skipped);
+    await walk(root, '', IgnoreRules.create(options.defaultExcludes === false ? [] : undefined, options.exclude), candidates, skipped);
   } catch (error) {
     if (isErrnoException(error) && (error.code === 'EACCES' || error.code === 'EPERM')) {
       throw new UserError(`Cannot read folder ${target}: permission denied`, 'Run as a user who can read it, or fix its permissions.');

@@ -45,8 +45,9 @@ interface ScopedRules {
 export class IgnoreRules {
   private constructor(private readonly scopes: readonly ScopedRules[]) {}
 
-  static withDefaults(extra: readonly string[] = []): IgnoreRules {
-    return new IgnoreRules([{ base: '', rules: ignore().add([...DEFAULT_EXCLUDES, ...extra]) }]);
+  /** `.git/` is always excluded; the other defaults unless `defaults` replaces them. */
+  static create(defaults: readonly string[] = DEFAULT_EXCLUDES, extra: readonly string[] = []): IgnoreRules {
+    return new IgnoreRules([{ base: '', rules: ignore().add(['.git/', ...defaults, ...extra]) }]);
   }
 
   /** Returns the rules for a child directory, adding its .gitignore when it has one. */
