@@ -20,7 +20,7 @@ export const SECRET_FORMATS: readonly SecretFormat[] = [
   {
     id: 'aws-secret-access-key',
     title: 'AWS secret access key',
-    pattern: /aws_?secret_?access_?key\W{0,4}[=:]\s*['"]?(?<value>[A-Za-z0-9/+=]{40})\b/gi,
+    pattern: /aws_?secret_?access_?key[^\S\n]{0,4}['"]?[^\S\n]*[=:][^\S\n]*['"]?(?<value>[A-Za-z0-9/+=]{40})\b/gi,
   },
   { id: 'github-token', title: 'GitHub token', pattern: /\b(?:gh[pousr]_[A-Za-z0-9]{36,}|github_pat_[A-Za-z0-9_]{40,})\b/g },
   { id: 'stripe-secret-key', title: 'Stripe secret key', pattern: /\b[sr]k_(?:live|test)_[A-Za-z0-9]{16,}\b/g },
@@ -47,7 +47,7 @@ export const SECRET_FORMATS: readonly SecretFormat[] = [
     id: 'assigned-secret',
     title: 'Secret assigned in code or config',
     pattern:
-      /\b[A-Za-z0-9_]*(?:secret|password|passwd|pwd|token|api_?key|apikey|private_?key|client_?secret|auth_?key)[A-Za-z0-9_]*['"]?\s*[:=]\s*['"`]?(?<value>[^\s'"`,;)}]{8,})/gi,
+      /\b[A-Za-z0-9_]*(?:secret|password|passwd|pwd|token|api_?key|apikey|private_?key|client_?secret|auth_?key)[A-Za-z0-9_]*['"]?[ \t]*[:=][ \t]*['"`]?(?<value>[^\s'"`,;)}]{8,})/gi,
   },
 ];
 

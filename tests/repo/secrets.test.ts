@@ -49,3 +49,9 @@ describe('redaction', () => {
     expect(redactor.redact('the password was Tr0ub4dor&3x, sadly')).toBe('the password was [REDACTED secret], sadly');
   });
 });
+
+describe('a secret slot never reaches across a line break', () => {
+  it('an empty assignment does not take the next line as its value', () => {
+    expect(findSecrets('STRIPE_WEBHOOK_SECRET=\nDATABASE_HOST=db.internal.example\n')).toEqual([]);
+  });
+});

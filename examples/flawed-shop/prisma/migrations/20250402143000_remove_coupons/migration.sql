@@ -1,0 +1,2 @@
+-- Discounts now live in Stripe promotion codes.
+DROP TABLE "Coupon";
