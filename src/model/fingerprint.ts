@@ -6,6 +6,10 @@ import { createHash } from 'node:crypto';
  * `occurrence` separates identical lines in one file.
  */
 export function fingerprintOf(ruleId: string, file: string, citedLines: readonly string[], occurrence = 0): string {
-  const normalised = citedLines.map((line) => line.trim().replace(/\s+/g, ' ')).join('\n');
-  return createHash('sha256').update(`${ruleId}\0${file}\0${normalised}\0${occurrence}`).digest('hex').slice(0, 16);
+  return createHash('sha256').update(`${ruleId}\0${file}\0${normalisedText(citedLines)}\0${occurrence}`).digest('hex').slice(0, 16);
+}
+
+/** Cited lines as the fingerprint sees them; callers counting occurrences must count on this same form. */
+export function normalisedText(lines: readonly string[]): string {
+  return lines.map((line) => line.trim().replace(/\s+/g, ' ')).join('\n');
 }

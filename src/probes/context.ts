@@ -9,6 +9,7 @@ const NEXT_ROUTE_PATH = /(?:^|\/)(?:app\/(?:.*\/)?route|pages\/api\/.*)\.[cm]?[j
 
 /** Packages whose presence means the target is a server (so server-only probes apply). */
 const SERVER_PACKAGES = ['express', 'fastify', '@nestjs/core', 'next', 'koa', 'hapi', '@hapi/hapi', 'restify', 'hono'];
+const FRONT_END_PACKAGES = ['react', 'react-dom', 'vue', 'svelte', '@angular/core', 'solid-js', 'preact'];
 
 /**
  * What every probe reads: the collected view plus work shared between probes (one parse per file,
@@ -18,19 +19,26 @@ export class ProbeContext {
   private readonly asts = new Map<string, ts.SourceFile>();
   private routeCache: { routes: Route[]; middleware: Middleware[] } | undefined;
   private dependencyCache: Set<string> | undefined;
+  private manifestCache: Map<string, ReadonlySet<string>> | undefined;
 
   constructor(readonly view: RepoView) {}
 
-  /** Files of the given languages, optionally only those containing any of `needles` (a cheap prefilter before parsing). */
+  /**
+   * Files of the given languages, optionally only those containing any of `needles` (a cheap
+   * prefilter before parsing). Tests and fixtures are left out: they are not what ships.
+   */
   files(languages: readonly Language[], needles?: readonly (string | RegExp)[]): SourceFile[] {
     return this.view.files.filter(
-      (file) => languages.includes(file.language) && (!needles || needles.some((n) => (typeof n === 'string' ? file.text.includes(n) : n.test(file.text)))),
+      (file) =>
+        languages.includes(file.language) &&
+        !isTestFile(file.path) &&
+        (!needles || needles.some((n) => (typeof n === 'string' ? file.text.includes(n) : n.test(file.text)))),
     );
   }
 
-  /** JS/TS files, optionally prefiltered by literal needles. Test files are left out: they are not what ships. */
+  /** JS/TS files that ship, optionally prefiltered by literal needles. */
   scripts(needles?: readonly (string | RegExp)[]): SourceFile[] {
-    return this.files(['typescript', 'javascript'], needles).filter((file) => !isTestFile(file.path));
+    return this.files(['typescript', 'javascript'], needles);
   }
 
   ast(file: SourceFile): ts.SourceFile {
@@ -70,19 +78,38 @@ export class ProbeContext {
     if (!this.dependencyCache) {
       this.dependencyCache = new Set();
       for (const file of this.view.files) {
-        if (!file.path.endsWith('package.json')) continue;
-        try {
-          const pkg = JSON.parse(file.text) as Record<string, unknown>;
-          for (const field of ['dependencies', 'devDependencies', 'peerDependencies', 'optionalDependencies']) {
-            const deps = pkg[field];
-            if (deps && typeof deps === 'object') for (const name of Object.keys(deps)) this.dependencyCache.add(name);
-          }
-        } catch {
-          // A broken package.json in the target is the target's problem, not a reason to stop.
+        if (file.path === 'package.json' || file.path.endsWith('/package.json')) {
+          for (const name of manifestDependencies(file.text)) this.dependencyCache.add(name);
         }
       }
     }
     return this.dependencyCache;
+  }
+
+  /**
+   * Browser code: a `'use client'` module, a React component, or a file whose nearest package.json
+   * depends on a UI framework and on no server framework.
+   */
+  isFrontEnd(file: SourceFile): boolean {
+    if (/^\s*['"]use client['"]/.test(file.text)) return true;
+    if (/\.[jt]sx$/.test(file.path) && /(?:from\s+|require\()['"]react['"]/.test(file.text)) return true;
+    const deps = this.nearestManifest(file.path);
+    return deps !== undefined && FRONT_END_PACKAGES.some((d) => deps.has(d)) && !SERVER_PACKAGES.some((d) => deps.has(d));
+  }
+
+  /** Dependencies (all kinds) of the package.json closest above `path`. */
+  private nearestManifest(path: string): ReadonlySet<string> | undefined {
+    if (!this.manifestCache) {
+      this.manifestCache = new Map();
+      for (const file of this.view.files) {
+        if (file.path === 'package.json' || file.path.endsWith('/package.json')) {
+          this.manifestCache.set(file.path.slice(0, -'package.json'.length), manifestDependencies(file.text));
+        }
+      }
+    }
+    let best: string | undefined;
+    for (const dir of this.manifestCache.keys()) if (path.startsWith(dir) && (best === undefined || dir.length > best.length)) best = dir;
+    return best === undefined ? undefined : this.manifestCache.get(best);
   }
 
   hasDependency(...names: string[]): boolean {
@@ -94,6 +121,21 @@ export class ProbeContext {
   isServer(): boolean {
     return this.routes().length > 0 || this.hasDependency(...SERVER_PACKAGES);
   }
+}
+
+/** Every dependency name a package.json declares; a broken manifest is the target's problem and declares nothing. */
+function manifestDependencies(text: string): Set<string> {
+  const names = new Set<string>();
+  try {
+    const pkg = JSON.parse(text) as Record<string, unknown>;
+    for (const field of ['dependencies', 'devDependencies', 'peerDependencies', 'optionalDependencies']) {
+      const deps = pkg[field];
+      if (deps && typeof deps === 'object') for (const name of Object.keys(deps)) names.add(name);
+    }
+  } catch {
+    // fall through: no dependencies known
+  }
+  return names;
 }
 
 export function isTestFile(path: string): boolean {

@@ -1,5 +1,6 @@
 import { ProbeMeta, type Probe } from './types.js';
 import codeQuality from './code-quality/index.js';
+import costControl from './cost-control/index.js';
 import dataIntegrity from './data-integrity/index.js';
 import dataLifecycle from './data-lifecycle/index.js';
 import humanError from './human-error/index.js';
@@ -17,6 +18,7 @@ import throughput from './throughput/index.js';
  */
 export const PROBES: readonly Probe[] = validate([
   ...codeQuality,
+  ...costControl,
   ...dataIntegrity,
   ...dataLifecycle,
   ...humanError,

@@ -1,4 +1,4 @@
-import { fingerprintOf } from '../model/fingerprint.js';
+import { fingerprintOf, normalisedText } from '../model/fingerprint.js';
 import type { Finding } from '../model/finding.js';
 import type { Redactor } from '../repo/secrets.js';
 import type { RepoView } from '../repo/view.js';
@@ -61,7 +61,7 @@ function toFinding(probe: Probe, hit: Hit, redactor: Redactor, seen: Map<string,
   const startLine = Math.min(Math.max(1, hit.line), lines.length);
   const endLine = Math.min(Math.max(startLine, hit.endLine ?? startLine), startLine + MAX_QUOTED_LINES - 1, lines.length);
   const quoted = lines.slice(startLine - 1, endLine).map((line) => redactor.redact(line));
-  const key = `${hit.file.path}\0${quoted.join('\n')}`;
+  const key = `${hit.file.path}\0${normalisedText(quoted)}`;
   const occurrence = seen.get(key) ?? 0;
   seen.set(key, occurrence + 1);
   return {

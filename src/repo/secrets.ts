@@ -47,7 +47,7 @@ export const SECRET_FORMATS: readonly SecretFormat[] = [
     id: 'assigned-secret',
     title: 'Secret assigned in code or config',
     pattern:
-      /\b[A-Za-z0-9_]*(?:secret|password|passwd|pwd|token|api_?key|apikey|private_?key|client_?secret|auth_?key)[A-Za-z0-9_]*['"]?[ \t]*[:=][ \t]*['"`]?(?<value>[^\s'"`,;)}]{8,})/gi,
+      /\b[A-Za-z0-9_]*(?:secret|password|passwd|pwd|token|api_?key|apikey|private_?key|client_?secret|auth_?key)[A-Za-z0-9_]*['"]?[ \t]*[:=][ \t]*(?<quote>['"`]?)(?<value>[^\s'"`,;)}]{8,})/gi,
   },
 ];
 
@@ -63,8 +63,10 @@ export interface SecretMatch {
 const PLACEHOLDER =
   /^(?:process\.env|import\.meta\.env|env\.|config\.|process\b|\$\{|\{\{|<|%|os\.environ|getenv|secrets\.|vars\.|changeme|change-me|your[-_]|example|placeholder|dummy|xxx+|\*{3,}|redacted|\[REDACTED|undefined|null|true|false|required|optional|string|number|boolean)/i;
 
-function looksLikeSecretValue(value: string): boolean {
+function looksLikeSecretValue(value: string, quoted: boolean): boolean {
   if (PLACEHOLDER.test(value)) return false;
+  // Unquoted, a value holding regex or code punctuation is an expression or a type, not a secret.
+  if (!quoted && /[()[\]{}\\|?*^<>]/.test(value)) return false;
   // Identifiers and property paths (`options.token`, `getToken`) are code, not secrets.
   if (/^[A-Za-z_$][\w$]*(?:\.[A-Za-z_$][\w$]*)*(?:\(|$)/.test(value) && !/\d/.test(value)) return false;
   if (/^[A-Z0-9_]+$/.test(value) && value.includes('_')) return false; // an env var name
@@ -79,7 +81,7 @@ export function findSecrets(text: string): SecretMatch[] {
       const value = match.groups?.value ?? match[0];
       const start = (match.index ?? 0) + match[0].indexOf(value);
       if (format.id === 'assigned-secret' || format.id === 'connection-string-password') {
-        if (!looksLikeSecretValue(value)) continue;
+        if (!looksLikeSecretValue(value, match.groups?.quote !== '')) continue;
       }
       matches.push({ format: format.id, value, start, end: start + value.length });
     }

@@ -1,5 +1,6 @@
-import type { Probe } from '../types.js';
+import floatingPromiseInHandler from './floating-promise-in-handler.js';
+import mockDataInHandler from './mock-data-in-handler.js';
+import swallowedError from './swallowed-error.js';
 
 /** Code Quality probes, sorted by id. */
-const probes: Probe[] = [];
-export default probes;
+export default [floatingPromiseInHandler, mockDataInHandler, swallowedError];

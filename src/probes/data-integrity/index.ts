@@ -1,5 +1,4 @@
-import type { Probe } from '../types.js';
+import prismaCascadeDeleteOfRecords from './prisma-cascade-delete-of-records.js';
 
 /** Data Integrity probes, sorted by id. */
-const probes: Probe[] = [];
-export default probes;
+export default [prismaCascadeDeleteOfRecords];

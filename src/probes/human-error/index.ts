@@ -1,5 +1,4 @@
-import type { Probe } from '../types.js';
+import hardDeleteWithoutSoftDelete from './hard-delete-without-soft-delete.js';
 
 /** Human Error probes, sorted by id. */
-const probes: Probe[] = [];
-export default probes;
+export default [hardDeleteWithoutSoftDelete];

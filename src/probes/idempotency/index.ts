@@ -1,5 +1,4 @@
-import type { Probe } from '../types.js';
+import paymentWithoutIdempotencyKey from './payment-without-idempotency-key.js';
 
 /** Idempotency probes, sorted by id. */
-const probes: Probe[] = [];
-export default probes;
+export default [paymentWithoutIdempotencyKey];

@@ -1,5 +1,5 @@
-import type { Probe } from '../types.js';
+import consoleOnlyLogging from './console-only-logging.js';
+import missingHealthEndpoint from './missing-health-endpoint.js';
 
 /** Observability probes, sorted by id. */
-const probes: Probe[] = [];
-export default probes;
+export default [consoleOnlyLogging, missingHealthEndpoint];

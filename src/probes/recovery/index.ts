@@ -1,5 +1,4 @@
-import type { Probe } from '../types.js';
+import destructiveMigrationWithoutRollback from './destructive-migration-without-rollback.js';
 
 /** Recovery probes, sorted by id. */
-const probes: Probe[] = [];
-export default probes;
+export default [destructiveMigrationWithoutRollback];

@@ -1,5 +1,6 @@
-import type { Probe } from '../types.js';
+import containerImageUnpinned from './container-image-unpinned.js';
+import httpCallWithoutTimeout from './http-call-without-timeout.js';
+import retryWithoutBackoff from './retry-without-backoff.js';
 
 /** Reliability probes, sorted by id. */
-const probes: Probe[] = [];
-export default probes;
+export default [containerImageUnpinned, httpCallWithoutTimeout, retryWithoutBackoff];

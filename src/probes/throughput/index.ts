@@ -1,5 +1,6 @@
-import type { Probe } from '../types.js';
+import listEndpointWithoutPagination from './list-endpoint-without-pagination.js';
+import oversizedBodyLimit from './oversized-body-limit.js';
+import prismaRelationWithoutIndex from './prisma-relation-without-index.js';
 
 /** Throughput probes, sorted by id. */
-const probes: Probe[] = [];
-export default probes;
+export default [listEndpointWithoutPagination, oversizedBodyLimit, prismaRelationWithoutIndex];

@@ -1,0 +1,78 @@
+import { calleeName, findNodes, isFunctionLike, lineOf, methodName, ts, walkNodes } from '../support/ast.js';
+import { defineProbe, type Hit } from '../types.js';
+
+/** Clients whose calls always return promises, and the methods on them that write or send. */
+const CLIENT = /^(?:prisma|db|database|knex|pool|stripe|mailer|mail|transporter|emailClient|sendgrid|sgMail|resend|queue|\w+Queue|producer|publisher|kafka|sqs|sns|s3|axios|got|supabase)$/;
+const WRITES = new Set(['create', 'createMany', 'update', 'updateMany', 'upsert', 'delete', 'deleteMany', 'destroy', 'insert', 'insertOne', 'insertMany', 'updateOne', 'deleteOne', 'send', 'sendMail', 'sendEmail', 'save', 'charge', 'enqueue', 'publish', 'add', 'post', 'put', 'patch', '$executeRaw', '$transaction', 'putObject', 'sendMessage', 'query']);
+const RESPONSE = /^(?:res|reply|response|ctx|c)$/;
+
+export default defineProbe({
+  meta: {
+    id: 'floating-promise-in-handler',
+    title: 'Async call in a route handler is not awaited',
+    category: 'Code Quality',
+    severity: 'HIGH',
+    phase: 3,
+    agent: 'code-auditor',
+    cwe: 'CWE-755',
+    confidence: 'medium',
+    description: 'An HTTP route handler starts an async database, payment, mail, queue or HTTP call (or a local async function) without awaiting, returning or handling it.',
+    impact: 'The response goes out before the work finishes and a failure is never reported: the client sees success for a write that did not happen, and an unhandled rejection can crash the process.',
+    remediation: 'Await the call (or return it); when it really must run in the background, hand it to a queue or mark it `void` with a `.catch` that logs.',
+    effort: 'hours',
+  },
+  applies: (ctx) => ctx.routes().length > 0,
+  detect(ctx) {
+    const hits: Hit[] = [];
+    const seen = new Set<ts.Node>();
+    for (const route of ctx.routes()) {
+      const handler = route.handler;
+      if (!handler?.body || seen.has(handler)) continue;
+      seen.add(handler);
+      const asyncNames = localAsyncFunctions(ctx.ast(route.file), handler);
+      walkNodes(handler.body, (node) => {
+        if (isFunctionLike(node)) return false; // callbacks run on their own schedule
+        if (!ts.isExpressionStatement(node) || !ts.isCallExpression(node.expression)) return undefined;
+        const call = node.expression;
+        if (!isClearlyAsync(call, asyncNames)) return undefined;
+        hits.push({
+          file: route.file,
+          line: lineOf(node),
+          message: `${calleeName(call)}(...) in ${route.method} ${route.path} is not awaited: the response can go out before it finishes and its failure is lost or crashes the process.`,
+        });
+        return undefined;
+      });
+    }
+    return hits;
+  },
+});
+
+function isClearlyAsync(call: ts.CallExpression, asyncNames: ReadonlySet<string>): boolean {
+  // `pool.query(sql, (err, rows) => …)`, `transporter.sendMail(opts, cb)`: callback APIs return no promise.
+  const last = call.arguments.at(-1);
+  if (last && isFunctionLike(last)) return false;
+  const name = calleeName(call).replace(/^this\./, '');
+  if (asyncNames.has(name) || asyncNames.has(calleeName(call))) return true;
+  if (name === 'fetch') return true;
+  const segments = name.split('.');
+  const root = segments[0]!.replace(/\(\)$/, '');
+  const method = methodName(call) ?? '';
+  if (segments.length < 2 || RESPONSE.test(root)) return false;
+  // Mongoose and TypeORM entities persist themselves: `order.save()` (but `req.session.save()` is express-session's).
+  if (method === 'save') return !/^(?:req|request)$/.test(root);
+  return CLIENT.test(root) && WRITES.has(method);
+}
+
+/** Functions declared `async` in the handler's file, plus the async methods of its class (called as `this.x`). */
+function localAsyncFunctions(sf: ts.SourceFile, handler: ts.FunctionLikeDeclaration): Set<string> {
+  const names = new Set<string>();
+  const isAsync = (fn: ts.Node): boolean => ts.canHaveModifiers(fn) && (ts.getModifiers(fn) ?? []).some((m) => m.kind === ts.SyntaxKind.AsyncKeyword);
+  for (const fn of findNodes(sf, ts.isFunctionDeclaration)) if (fn.name && isAsync(fn)) names.add(fn.name.text);
+  for (const decl of findNodes(sf, ts.isVariableDeclaration)) {
+    const init = decl.initializer;
+    if (ts.isIdentifier(decl.name) && init && isFunctionLike(init) && isAsync(init)) names.add(decl.name.text);
+  }
+  const cls = ts.isMethodDeclaration(handler) && ts.isClassDeclaration(handler.parent) ? handler.parent : undefined;
+  for (const member of cls?.members ?? []) if (ts.isMethodDeclaration(member) && isAsync(member)) names.add(`this.${member.name.getText()}`);
+  return names;
+}

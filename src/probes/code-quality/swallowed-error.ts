@@ -1,0 +1,108 @@
+import { calleeName, enclosingFunction, findNodes, lineOf, methodName, ts, walkNodes } from '../support/ast.js';
+import { defineProbe, type Hit } from '../types.js';
+
+/** Clean-up whose failure changes nothing: ignoring it is a decision, not an accident. */
+const CLEANUP = new Set(['unlink', 'unlinkSync', 'rm', 'rmSync', 'rmdir', 'rmdirSync', 'close', 'destroy', 'disconnect', '$disconnect', 'release', 'end', 'quit', 'kill', 'abort', 'cancel', 'removeListener', 'off', 'clearTimeout', 'clearInterval']);
+const CONSOLE_ONLY = /^console\.(?:log|info|debug)$/;
+
+export default defineProbe({
+  meta: {
+    id: 'swallowed-error',
+    title: 'Error caught and silently dropped',
+    category: 'Code Quality',
+    severity: 'MEDIUM',
+    phase: 3,
+    agent: 'code-auditor',
+    cwe: 'CWE-390',
+    confidence: 'medium',
+    description: 'A catch block is empty or only prints to console.log, or a promise ends in `.catch(() => {})`, with no comment saying why the error may be ignored.',
+    impact: 'Failures vanish: the caller carries on as if the operation worked, data goes missing, and nobody is alerted or has a trace to debug.',
+    remediation: 'Handle the error (retry, fall back, return an error response) or rethrow it; if ignoring it is right, log it with the logger and write a comment saying why.',
+    effort: 'hours',
+  },
+  applies: (ctx) => ctx.scripts().length > 0,
+  detect(ctx) {
+    return ctx
+      .scripts(['catch'])
+      .filter((file) => !/(?:^|\/)scripts?\/|\.config\.[cm]?[jt]s$/.test(file.path) && !ctx.isFrontEnd(file))
+      .flatMap((file) => {
+        const hits: Hit[] = [];
+        walkNodes(ctx.ast(file), (node) => {
+          const why = ts.isCatchClause(node) ? swallowingCatch(node) : ts.isCallExpression(node) ? swallowingHandler(node) : undefined;
+          if (!why) return;
+          const at = ts.isCallExpression(node) && ts.isPropertyAccessExpression(node.expression) ? node.expression.name : node;
+          hits.push({ file, line: lineOf(at), message: why });
+        });
+        return hits;
+      });
+  },
+});
+
+function swallowingCatch(clause: ts.CatchClause): string | undefined {
+  const attempt = clause.parent as ts.TryStatement;
+  if (attempt.tryBlock.statements.length > 0 && attempt.tryBlock.statements.every(isCleanup)) return undefined;
+  if (isIntentionalWrapper(clause) || explained(clause.block) || isRetryAttempt(attempt)) return undefined;
+  const statements = clause.block.statements;
+  if (statements.length === 0) return 'Empty catch block: the error is dropped without a trace.';
+  if (statements.length === 1 && isConsoleOnly(statements[0]!)) return 'The catch block only prints the error with console.log and carries on as if nothing failed.';
+  return undefined;
+}
+
+/** `.catch(() => {})`, `.catch(() => null)`, `.catch(noop)`, `.catch(e => console.log(e))`. */
+function swallowingHandler(call: ts.CallExpression): string | undefined {
+  if (methodName(call) !== 'catch' || !ts.isPropertyAccessExpression(call.expression) || call.arguments.length !== 1) return undefined;
+  const receiverCalls = findNodes(call.expression.expression, ts.isCallExpression).concat(ts.isCallExpression(call.expression.expression) ? [call.expression.expression] : []);
+  if (receiverCalls.some((c) => CLEANUP.has(methodName(c) ?? '')) || isIntentionalWrapper(call)) return undefined;
+  const handler = call.arguments[0]!;
+  if (ts.isIdentifier(handler) || ts.isPropertyAccessExpression(handler)) {
+    return /^(?:_\.|lodash\.)?noop$/.test(handler.getText()) ? 'The promise rejection is passed to a no-op and dropped.' : undefined;
+  }
+  if (!ts.isArrowFunction(handler) && !ts.isFunctionExpression(handler)) return undefined;
+  const body = handler.body;
+  if (ts.isBlock(body)) {
+    if (explained(body)) return undefined;
+    if (body.statements.length === 0) return 'The promise rejection is caught by an empty handler and dropped.';
+    if (body.statements.length === 1 && isConsoleOnly(body.statements[0]!)) return 'The promise rejection is only printed with console.log and otherwise dropped.';
+    return undefined;
+  }
+  const value = body.getText();
+  if (/^(?:null|undefined|void 0)$/.test(value)) return `The promise rejection is turned into ${value === 'null' ? 'null' : 'undefined'}, hiding the failure from the caller.`;
+  if (ts.isCallExpression(body) && CONSOLE_ONLY.test(calleeName(body))) return 'The promise rejection is only printed with console.log and otherwise dropped.';
+  return undefined;
+}
+
+/** `while (…) { try { return await call() } catch (e) { console.log(e) } }`: the loop retries, so the error is handled (retry-without-backoff judges the loop). */
+function isRetryAttempt(attempt: ts.TryStatement): boolean {
+  const loop = ts.isBlock(attempt.parent) ? attempt.parent.parent : attempt.parent;
+  return ts.isIterationStatement(loop, false) && attempt.tryBlock.statements.some((s) => ts.isReturnStatement(s) || (ts.isBreakStatement(s) && !s.label));
+}
+
+function isCleanup(statement: ts.Statement): boolean {
+  if (!ts.isExpressionStatement(statement)) return false;
+  let expr = statement.expression;
+  if (ts.isAwaitExpression(expr)) expr = expr.expression;
+  return ts.isCallExpression(expr) && CLEANUP.has(methodName(expr) ?? '');
+}
+
+function isConsoleOnly(statement: ts.Statement): boolean {
+  return ts.isExpressionStatement(statement) && ts.isCallExpression(statement.expression) && CONSOLE_ONLY.test(calleeName(statement.expression));
+}
+
+/** `trySomething()`, `safeParse()`, `maybeLoad()`: the name already says failure is an expected outcome. */
+function isIntentionalWrapper(node: ts.Node): boolean {
+  const fn = enclosingFunction(node);
+  const name = fn?.name?.getText() ?? (fn && ts.isVariableDeclaration(fn.parent) ? fn.parent.name.getText() : '');
+  return /^(?:try|safe|maybe|optional)[A-Z_]/.test(name);
+}
+
+/** A comment inside the block that says why ignoring is right: `// ignore: the file may not exist`. A bare `// TODO` or `// ignore` does not. */
+function explained(block: ts.Block): boolean {
+  const inner = block.getText().slice(1, -1);
+  const comments = inner.match(/\/\/[^\n]*|\/\*[\s\S]*?\*\//g) ?? [];
+  return comments.some((comment) => {
+    const text = comment.replace(/^\/\/|^\/\*|\*\/$/g, '').replace(/^\s*\*/gm, '').trim();
+    if (/\b(?:todo|fixme|xxx|hack|later)\b/i.test(text)) return false;
+    const words = text.split(/[\s:,.;-]+/).filter(Boolean);
+    return words.length >= 3 || /\b(?:expected|intentional(?:ly)?|deliberate(?:ly)?|optional|best[- ]effort|already|ENOENT|safe)\b/i.test(text);
+  });
+}

@@ -1,0 +1,80 @@
+import { calleeName, findNodes, lineOf, propertyOf, ts } from '../support/ast.js';
+import { defineProbe } from '../types.js';
+import type { Severity } from '../../model/taxonomy.js';
+
+/** Stripe calls that move money or start billing; a duplicate of any of them charges, pays out or refunds twice. */
+const MONEY_CALLS: ReadonlyMap<string, Severity> = new Map([
+  ['charges.create', 'CRITICAL'],
+  ['paymentIntents.create', 'CRITICAL'],
+  ['refunds.create', 'CRITICAL'],
+  ['transfers.create', 'CRITICAL'],
+  ['payouts.create', 'CRITICAL'],
+  ['subscriptions.create', 'CRITICAL'],
+  // Stripe refuses to pay a paid invoice, so only concurrent duplicates get through.
+  ['invoices.pay', 'HIGH'],
+  // A duplicate Checkout Session is a second page the customer may or may not pay, not a second charge.
+  ['checkout.sessions.create', 'HIGH'],
+]);
+const IDEMPOTENCY_KEYS = new Set(['idempotencyKey', 'idempotency_key']);
+
+export default defineProbe({
+  meta: {
+    id: 'payment-without-idempotency-key',
+    title: 'Payment call without an idempotency key',
+    category: 'Idempotency',
+    severity: 'CRITICAL',
+    phase: 8,
+    agent: 'reliability-auditor',
+    confidence: 'high',
+    description: 'A Stripe call that moves money (charge, payment intent, refund, transfer, payout, subscription, invoice payment, checkout session) passes no idempotencyKey request option.',
+    impact: 'A client retry, a double-click, a timed-out request or a redelivered job sends the call again and the customer is charged, refunded or paid out twice.',
+    remediation: 'Pass `{ idempotencyKey }` as the request-options argument, derived from the order or operation id (not a fresh random value per attempt), so every retry of one operation reuses one key.',
+    effort: 'hours',
+  },
+  applies: (ctx) => ctx.hasDependency('stripe'),
+  detect(ctx) {
+    return ctx
+      .scripts(['.create(', '.pay('])
+      .filter((file) => !/(?:^|\/)scripts?\//.test(file.path))
+      .flatMap((file) => {
+        const sf = ctx.ast(file);
+        const clients = stripeClients(sf);
+        return findNodes(sf, ts.isCallExpression).flatMap((call) => {
+          const name = calleeName(call);
+          const entry = [...MONEY_CALLS].find(([suffix]) => name.endsWith(`.${suffix}`));
+          if (!entry) return [];
+          const client = name.slice(0, -entry[0].length - 1);
+          if (!(/stripe/i.test(client) || clients.has(client)) || hasIdempotencyKey(call)) return [];
+          // An unconfirmed PaymentIntent charges nobody until it is confirmed; a confirmed one is the charge.
+          const unconfirmed = entry[0] === 'paymentIntents.create' && !confirmsNow(call.arguments[0]);
+          const severity = unconfirmed ? 'HIGH' : entry[1];
+          const outcome = unconfirmed ? 'creates a second payment intent' : entry[0].startsWith('checkout') ? 'opens a second checkout session' : 'can move the money twice';
+          return [{ file, line: lineOf(call), severity, message: `${name}(...) sends no idempotencyKey: a retry or double submit ${outcome}.` }];
+        });
+      });
+  },
+});
+
+function confirmsNow(params: ts.Expression | undefined): boolean {
+  return !!params && ts.isObjectLiteralExpression(params) && propertyOf(params, 'confirm')?.kind === ts.SyntaxKind.TrueKeyword;
+}
+
+/** Local names bound to `new Stripe(key)`, whatever they are called (`client`, `payments`). */
+function stripeClients(sf: ts.SourceFile): Set<string> {
+  return new Set(
+    findNodes(sf, ts.isVariableDeclaration)
+      .filter((d) => d.initializer && ts.isNewExpression(d.initializer) && /^Stripe$/i.test(d.initializer.expression.getText()))
+      .map((d) => d.name.getText()),
+  );
+}
+
+/**
+ * Whether the request options (any argument after the first: Stripe reads trailing option objects)
+ * carry a key. Options it cannot read, built elsewhere or spread in, are given the benefit of the doubt.
+ */
+function hasIdempotencyKey(call: ts.CallExpression): boolean {
+  return call.arguments.slice(1).some((arg) => {
+    if (!ts.isObjectLiteralExpression(arg)) return true;
+    return arg.properties.some((p) => ts.isSpreadAssignment(p) || (p.name !== undefined && IDEMPOTENCY_KEYS.has(p.name.getText().replace(/['"]/g, ''))));
+  });
+}

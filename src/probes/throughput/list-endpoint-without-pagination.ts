@@ -1,0 +1,138 @@
+import { expressionName, findNodes, lineOf, propertyOf, stringValue, ts } from '../support/ast.js';
+import { defineProbe, type Hit } from '../types.js';
+
+/** ORM calls that return every matching row unless told otherwise. */
+const LIST_METHODS = new Set(['findMany', 'find', 'findAll', 'findAndCount', 'findAndCountAll', 'getMany', 'getRawMany', 'getManyAndCount']);
+const BOUND_KEYS = new Set(['take', 'limit', 'first', 'last']);
+/** Chained calls that bound, stream or reduce the result (Mongoose, query builders, knex). */
+const CHAIN_BOUNDS = new Set(['limit', 'take', 'paginate', 'first', 'count', 'countDocuments', 'estimatedDocumentCount', 'cursor', 'stream', 'distinct', 'pluck', 'sum', 'avg', 'min', 'max', 'getCount', 'getOne', 'insert', 'update', 'del', 'delete', 'increment', 'decrement', 'returning', 'countDistinct']);
+/** Lookup tables are small by nature: listing all countries or plans is fine. */
+const REFERENCE_TABLE = /(?:^|\.)(?:countr|currenc|language|locale|timezone|role|permission|plan|tier|setting|feature|flag|categor|tag|region|province|lookup|enum)\w*$/i;
+const SQL_SELECT = /^\s*select\b[\s\S]*?\bfrom\b/i;
+
+export default defineProbe({
+  meta: {
+    id: 'list-endpoint-without-pagination',
+    title: 'List endpoint returns every row',
+    category: 'Throughput',
+    severity: 'MEDIUM',
+    phase: 6,
+    agent: 'code-auditor',
+    cwe: 'CWE-770',
+    confidence: 'medium',
+    description: 'A GET route handler loads a list from the database with no limit (Prisma findMany without take, find/findAll without limit, SELECT without LIMIT).',
+    impact: 'Response time, memory and database load grow with the table: one large tenant or a scraper can slow or crash the API for everyone.',
+    remediation: 'Page the query (take/limit with a capped page size, or cursor pagination) and return a next-page cursor.',
+    effort: 'hours',
+  },
+  applies: (ctx) => ctx.routes().some((route) => route.method === 'GET'),
+  detect(ctx) {
+    const hits: Hit[] = [];
+    for (const route of ctx.routes()) {
+      if (route.method !== 'GET' || !route.handler?.body) continue;
+      const where = `GET ${route.path}`;
+      for (const call of findNodes(route.handler.body, ts.isCallExpression)) {
+        const what = unboundedQuery(call);
+        if (what) hits.push({ file: route.file, line: lineOf(call), message: `${where} returns ${what} with no limit: every row, on every request.` });
+      }
+      const judged = new Set<ts.Node>();
+      for (const literal of findNodes(route.handler.body, isStringLike)) {
+        // 'SELECT … ' + term + ' LIMIT 50' is one statement: judge the whole concatenation once.
+        const whole = concatenationRoot(literal);
+        if (judged.has(whole)) continue;
+        judged.add(whole);
+        if (unboundedSql(sqlText(whole))) hits.push({ file: route.file, line: lineOf(whole), message: `${where} runs a SELECT with no LIMIT.` });
+      }
+    }
+    return hits;
+  },
+});
+
+function unboundedQuery(call: ts.CallExpression): string | undefined {
+  const callee = call.expression;
+  if (!ts.isPropertyAccessExpression(callee)) return undefined;
+  const method = callee.name.text;
+  const receiver = expressionName(callee.expression);
+  if (/service|cache|store/i.test(receiver) || REFERENCE_TABLE.test(receiver)) return undefined;
+  if (chainAbove(call).some((name) => CHAIN_BOUNDS.has(name))) return undefined;
+  if (method === 'select' && isKnexRoot(callee.expression) && !chainBelow(callee.expression).some((name) => CHAIN_BOUNDS.has(name))) {
+    return `${receiver}.select(...)`;
+  }
+  if (!LIST_METHODS.has(method)) return undefined;
+  if (method.startsWith('get')) return chainBelow(callee.expression).some((name) => CHAIN_BOUNDS.has(name)) ? undefined : `${receiver}.${method}()`;
+  if (method === 'findMany' ? !ts.isPropertyAccessExpression(callee.expression) : !isOrmReceiver(callee.expression)) return undefined;
+  // Options built elsewhere, spread in, or naming an id list cannot be judged from here.
+  for (const arg of call.arguments) {
+    if (!ts.isObjectLiteralExpression(arg)) return undefined;
+    if (arg.properties.some((p) => ts.isSpreadAssignment(p) || (p.name && BOUND_KEYS.has(p.name.getText())))) return undefined;
+    const filter = propertyOf(arg, 'where') ?? arg;
+    if (/\bin\s*:|\$in\b/.test(filter.getText())) return undefined;
+  }
+  return `${receiver}.${method}(${call.arguments.length ? '...' : ''})`;
+}
+
+/** A model class, a repository, an entity manager or a Mongo collection: not an array or a service. */
+function isOrmReceiver(expr: ts.Expression): boolean {
+  if (ts.isCallExpression(expr)) return /(?:getRepository|collection|model)$/i.test(expressionName(expr.expression));
+  const last = expressionName(expr).split('.').at(-1) ?? '';
+  return /^[A-Z][A-Za-z0-9]*$/.test(last) || /(?:repo|repository|collection|model|^em|manager)$/i.test(last);
+}
+
+/** `knex('users')`, `db('users')` or the `knex` object itself: the roots of a knex query. */
+function isKnexRoot(expr: ts.Expression): boolean {
+  let node = expr;
+  while (ts.isCallExpression(node) && ts.isPropertyAccessExpression(node.expression)) node = node.expression.expression;
+  if (ts.isIdentifier(node)) return node.text === 'knex';
+  return ts.isCallExpression(node) && /^(?:knex|db|trx)$/.test(node.expression.getText()) && stringValue(node.arguments[0]) !== undefined;
+}
+
+/** Method names chained after a call: `.find(q).sort(s).limit(20)` → sort, limit. */
+function chainAbove(call: ts.CallExpression): string[] {
+  const names: string[] = [];
+  let node: ts.Node = call;
+  while (ts.isPropertyAccessExpression(node.parent) && ts.isCallExpression(node.parent.parent)) {
+    names.push(node.parent.name.text);
+    node = node.parent.parent;
+  }
+  return names;
+}
+
+/** Method names chained before an expression: `qb.where(w).take(10)` → take, where. */
+function chainBelow(expr: ts.Expression): string[] {
+  const names: string[] = [];
+  for (let node = expr; ts.isCallExpression(node) && ts.isPropertyAccessExpression(node.expression); node = node.expression.expression) {
+    names.push(node.expression.name.text);
+  }
+  return names;
+}
+
+function isStringLike(node: ts.Node): node is ts.StringLiteral | ts.NoSubstitutionTemplateLiteral | ts.TemplateExpression {
+  return ts.isStringLiteral(node) || ts.isNoSubstitutionTemplateLiteral(node) || ts.isTemplateExpression(node);
+}
+
+function concatenationRoot(node: ts.Node): ts.Node {
+  let root = node;
+  while (ts.isParenthesizedExpression(root.parent) || (ts.isBinaryExpression(root.parent) && root.parent.operatorToken.kind === ts.SyntaxKind.PlusToken)) root = root.parent;
+  return root;
+}
+
+/** The SQL a concatenation spells, with `?` where a value is spliced in. */
+function sqlText(node: ts.Node): string {
+  if (isStringLike(node)) return literalText(node);
+  if (ts.isParenthesizedExpression(node)) return sqlText(node.expression);
+  if (ts.isBinaryExpression(node) && node.operatorToken.kind === ts.SyntaxKind.PlusToken) return `${sqlText(node.left)}${sqlText(node.right)}`;
+  return ' ? ';
+}
+
+function literalText(node: ts.StringLiteral | ts.NoSubstitutionTemplateLiteral | ts.TemplateExpression): string {
+  return ts.isTemplateExpression(node) ? [node.head.text, ...node.templateSpans.map((s) => s.literal.text)].join(' ? ') : node.text;
+}
+
+/** A multi-row SELECT: no LIMIT/FETCH/TOP, not an aggregate, not a lookup by a unique key. */
+function unboundedSql(sql: string): boolean {
+  if (!SQL_SELECT.test(sql) || /\b(?:limit|fetch\s+(?:first|next)|top\s*\(?\s*[\d$?@:])\b/i.test(sql)) return false;
+  const columns = /^\s*select\b([\s\S]*?)\bfrom\b/i.exec(sql)?.[1] ?? '';
+  if (/\b(?:count|sum|avg|min|max|exists)\s*\(/i.test(columns)) return false;
+  const where = /\bwhere\b([\s\S]*)$/i.exec(sql)?.[1] ?? '';
+  return !/\b(?:id|uuid|email|slug|username)\s*=/i.test(where);
+}
