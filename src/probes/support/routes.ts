@@ -96,7 +96,7 @@ function callRoute(file: SourceFile, call: ts.CallExpression): Route | undefined
   const last = args.at(-1)!;
   // `axios.get('/users', { params })` and `cache.get('/k', 'v')` are calls, not route registrations.
   if (ts.isObjectLiteralExpression(last) || ts.isStringLiteralLike(last) || ts.isNumericLiteral(last)) return undefined;
-  const handler = isFunctionLike(last) ? last : undefined;
+  const handler = isFunctionLike(last) ? last : ts.isIdentifier(last) ? localFunction(call.getSourceFile(), last.text) : undefined;
   const before = args.slice(0, -1);
   const guards: string[] = [];
   let framework: Framework = 'express';
@@ -107,6 +107,19 @@ function callRoute(file: SourceFile, call: ts.CallExpression): Route | undefined
     } else guards.push(arg.getText());
   }
   return { file, line: lineOf(call), method, path, framework, guards, handler, receiver: expressionName(receiverExpr) };
+}
+
+/** A handler passed by name (`router.post('/x', createOrder)`) resolved to its declaration in the same file. */
+function localFunction(sf: ts.SourceFile, name: string): ts.FunctionLikeDeclaration | undefined {
+  for (const statement of sf.statements) {
+    if (ts.isFunctionDeclaration(statement) && statement.name?.text === name && statement.body) return statement;
+    if (ts.isVariableStatement(statement)) {
+      for (const variable of statement.declarationList.declarations) {
+        if (ts.isIdentifier(variable.name) && variable.name.text === name && variable.initializer && isFunctionLike(variable.initializer)) return variable.initializer;
+      }
+    }
+  }
+  return undefined;
 }
 
 function routePath(node: ts.Node | undefined): string | undefined {
