@@ -44,8 +44,9 @@ export async function runAudit(options: AuditOptions): Promise<AuditResult> {
   progress(`Phase 2: collected ${view.files.length} files (${view.skipped.length} skipped)${view.git?.head ? ` at ${view.git.head.slice(0, 12)}` : ''}`);
 
   const run = runProbes(view, probes, redactor);
-  const errors = run.outcomes.filter((o) => o.status === 'error').length;
-  progress(`Phases 3-8: ${probes.length} probes ran, ${run.findings.length} raw findings${errors ? `, ${errors} probe error(s)` : ''}`);
+  const count = (status: ProbeOutcome['status']): number => run.outcomes.filter((o) => o.status === status).length;
+  const errors = count('error');
+  progress(`Phases 3-8: ${count('ran')} probes ran (${count('not-applicable')} not applicable), ${run.findings.length} raw findings${errors ? `, ${errors} probe error(s)` : ''}`);
 
   const { kept, dropped } = verifyEvidence(run.findings, view, redactor);
   const findings = mergeFindings(kept);
