@@ -1,10 +1,12 @@
 /**
  * `npm run bench`: scans trees of real code nobody here wrote (the installed sources of this
- * project's own dependencies) and the bundled examples, each in a fresh process, and prints a table.
+ * project's own dependencies) and the bundled examples, each in a fresh process, then measures the
+ * MCP tools' latency; prints one table for each.
  */
 import { execFileSync } from 'node:child_process';
 import os from 'node:os';
 import path from 'node:path';
+import { benchMcp } from './mcp.js';
 
 interface Scan {
   files: number;
@@ -50,3 +52,5 @@ for (const r of rows) {
 }
 const errors = rows.flatMap((r) => r.probeErrors.map((e) => `${r.name}: ${e}`));
 if (errors.length > 0) console.log(`\nProbe errors:\n${errors.join('\n')}`);
+
+await benchMcp();

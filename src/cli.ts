@@ -1,6 +1,7 @@
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { UserError } from './errors.js';
+import { climbsOut } from './repo/sandbox.js';
 import { renderConsoleSummary } from './report/console.js';
 import { REPORT_FORMATS, writeReports, type ReportFormat } from './report/write.js';
 import { FAIL_ON, gateBlocks, type FailOn } from './verdict/gate.js';
@@ -18,6 +19,7 @@ const HELP = `prod-audit ${VERSION} — is this application safe to launch to pr
 
 Usage:
   prod-audit audit [path] [options]   audit a repository (default: the current folder)
+  prod-audit mcp [--root PATH]        serve the repository tools and the audit over MCP (stdio)
   prod-audit --help | --version
 
 Options:
@@ -55,6 +57,7 @@ async function dispatch(argv: readonly string[], io: CliIO): Promise<number> {
     return EXIT.ok;
   }
   if (command === 'audit') return audit(rest, io);
+  if (command === 'mcp') return mcp(rest, io);
   throw new UserError(`Unknown command "${command}"`, 'Run "prod-audit --help" for the commands.');
 }
 
@@ -81,7 +84,21 @@ async function audit(args: readonly string[], io: CliIO): Promise<number> {
 /** Relative to where the user stands when that is shorter and stays below it; absolute otherwise. */
 function displayPath(cwd: string, file: string): string {
   const relative = path.relative(cwd, file);
-  return relative.startsWith('..') || path.isAbsolute(relative) ? file : relative;
+  return climbsOut(relative) ? file : relative;
+}
+
+async function mcp(args: readonly string[], io: CliIO): Promise<number> {
+  let values;
+  try {
+    ({ values } = parseArgs({ args: [...args], options: { root: { type: 'string', default: '.' } } }));
+  } catch (error) {
+    throw new UserError((error as Error).message.split('\n')[0]!, 'Usage: prod-audit mcp [--root PATH]');
+  }
+  const { resolveTarget } = await import('./repo/collect.js');
+  const root = await resolveTarget(path.resolve(io.cwd, values.root));
+  const { serveStdio } = await import('./mcp/stdio.js');
+  await serveStdio(root);
+  return EXIT.ok;
 }
 
 interface AuditArgs {

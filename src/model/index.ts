@@ -3,3 +3,4 @@ export * from './finding.js';
 export * from './context.js';
 export * from './report.js';
 export { fingerprintOf } from './fingerprint.js';
+export * from './system-map.js';

@@ -12,6 +12,11 @@ export class PathRefused extends Error {
   }
 }
 
+/** True when `relative` (from path.relative) climbs out of its base; a file named `..foo` does not. */
+export function climbsOut(relative: string): boolean {
+  return relative === '..' || relative.startsWith(`..${path.sep}`) || path.isAbsolute(relative);
+}
+
 /** Converts a native relative path to the forward-slash form used in findings and reports. */
 export function toPosix(relativePath: string): string {
   return relativePath.split(path.sep).join('/');
@@ -28,7 +33,7 @@ export function resolveInside(root: string, requested: string): { absolute: stri
   }
   const absolute = path.resolve(root, requested);
   const relative = path.relative(root, absolute);
-  if (relative.startsWith('..') || path.isAbsolute(relative)) {
+  if (climbsOut(relative)) {
     throw new PathRefused(requested, 'it leaves the audited root');
   }
   let real: string;
@@ -41,7 +46,7 @@ export function resolveInside(root: string, requested: string): { absolute: stri
     throw new PathRefused(requested, `it cannot be resolved (${code ?? 'unknown error'})`);
   }
   const realRelative = path.relative(root, real);
-  if (realRelative.startsWith('..') || path.isAbsolute(realRelative)) {
+  if (climbsOut(realRelative)) {
     throw new PathRefused(requested, 'it is a symlink that leads outside the audited root');
   }
   const posix = toPosix(realRelative);

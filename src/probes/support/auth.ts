@@ -4,6 +4,14 @@ import type { Route } from './routes.js';
 /** Names that mean "this request is authenticated" in middleware, hooks and guards. */
 export const AUTH_WORDS = /\b\w*(?:auth|Auth|jwt|Jwt|JWT|session|Session|passport|requireUser|isLoggedIn|loggedIn|requireLogin|protect|Protect|guard|Guard|verifyToken|currentUser|clerk|Clerk|withUser|ensureUser|apiKey|ApiKey)\w*\b/;
 
+/** `optionalAuth`, `maybeUser`, `tryAuth`: decode a user when there is one, reject nobody. */
+const OPTIONAL_AUTH = /\b\w*(?:optional|Optional|maybe|Maybe|try|Try|soft|Soft)\w*(?:auth|Auth|user|User|session|Session)\w*\b|\b\w*(?:auth|Auth)\w*(?:optional|Optional)\w*\b/;
+
+/** True when a guard's text names an authentication check that actually rejects anonymous callers. */
+function authenticates(text: string): boolean {
+  return AUTH_WORDS.test(text.replace(new RegExp(OPTIONAL_AUTH.source, 'g'), ''));
+}
+
 /** Paths that are public by nature: signing in cannot require being signed in. */
 const PUBLIC_PATH = /(?:^|\/)(?:login|signin|sign-in|signup|sign-up|register|logout|auth|oauth|callback|webhooks?|health|healthz|ready|readyz|live|livez|metrics|status|forgot|reset|verify|public)(?:\/|$|\?|-)/i;
 
@@ -13,10 +21,10 @@ export function isPublicPath(path: string): boolean {
 
 /** Whether a route runs an auth check: its own guards, an earlier `use` on its receiver, or a check inside its handler. */
 export function routeIsAuthenticated(ctx: ProbeContext, route: Route): boolean {
-  if (route.guards.some((guard) => AUTH_WORDS.test(guard))) return true;
+  if (route.guards.some(authenticates)) return true;
   const appWide = ctx
     .middleware()
-    .some((m) => m.file === route.file && m.line < route.line && m.receiver === route.receiver && AUTH_WORDS.test(m.text));
+    .some((m) => m.file === route.file && m.line < route.line && m.receiver === route.receiver && m.scope === route.scope && authenticates(m.text));
   if (appWide) return true;
   // Next.js handlers and hand-rolled checks authenticate in the body: getServerSession, auth(), verifyToken(...)
   const body = route.handler?.body?.getText() ?? '';
@@ -25,5 +33,5 @@ export function routeIsAuthenticated(ctx: ProbeContext, route: Route): boolean {
 
 /** True when the target authenticates anything at all: then an unguarded mutating route is an omission, not a design. */
 export function appHasAuth(ctx: ProbeContext): boolean {
-  return ctx.routes().some((route) => routeIsAuthenticated(ctx, route)) || ctx.middleware().some((m) => AUTH_WORDS.test(m.text));
+  return ctx.routes().some((route) => routeIsAuthenticated(ctx, route)) || ctx.middleware().some((m) => authenticates(m.text));
 }

@@ -1,5 +1,5 @@
 import type { SourceFile } from '../../repo/view.js';
-import { calleeName, expressionName, isFunctionLike, lineOf, propertyOf, stringValue, ts, walkNodes } from './ast.js';
+import { calleeName, enclosingFunction, expressionName, isFunctionLike, lineOf, propertyOf, stringValue, ts, walkNodes } from './ast.js';
 
 export const HTTP_METHODS = ['GET', 'POST', 'PUT', 'PATCH', 'DELETE', 'ALL'] as const;
 export type HttpMethod = (typeof HTTP_METHODS)[number];
@@ -20,6 +20,8 @@ export interface Route {
   readonly handler: ts.FunctionLikeDeclaration | undefined;
   /** The receiver the route was registered on (`app`, `router`, `fastify`), for Express/Fastify. */
   readonly receiver?: string;
+  /** The function the registration sits in (a Fastify plugin, a router factory), or undefined at top level. */
+  readonly scope?: ts.Node;
 }
 
 /** App-wide middleware registration: `app.use(...)`, `fastify.addHook(...)`, `fastify.register(...)`. */
@@ -28,6 +30,8 @@ export interface Middleware {
   readonly line: number;
   readonly receiver: string;
   readonly text: string;
+  /** As Route.scope: middleware only covers routes registered in the same function. */
+  readonly scope?: ts.Node;
 }
 
 const ROUTE_METHODS = new Set(['get', 'post', 'put', 'patch', 'delete', 'all']);
@@ -75,6 +79,7 @@ function callRoute(file: SourceFile, call: ts.CallExpression): Route | undefined
       guards: hookTexts(options),
       handler: handler && isFunctionLike(handler) ? handler : undefined,
       receiver: expressionName(callee.expression),
+      scope: enclosingFunction(call),
     };
   }
 
@@ -106,7 +111,7 @@ function callRoute(file: SourceFile, call: ts.CallExpression): Route | undefined
       guards.push(...hookTexts(arg));
     } else guards.push(arg.getText());
   }
-  return { file, line: lineOf(call), method, path, framework, guards, handler, receiver: expressionName(receiverExpr) };
+  return { file, line: lineOf(call), method, path, framework, guards, handler, receiver: expressionName(receiverExpr), scope: enclosingFunction(call) };
 }
 
 /** A handler passed by name (`router.post('/x', createOrder)`) resolved to its declaration in the same file. */
@@ -144,7 +149,7 @@ function middlewareCall(file: SourceFile, call: ts.CallExpression): Middleware |
   if (!ts.isPropertyAccessExpression(callee)) return undefined;
   if (!['use', 'addHook', 'register', 'useGlobalGuards'].includes(callee.name.text)) return undefined;
   if (call.arguments.length === 0) return undefined;
-  return { file, line: lineOf(call), receiver: expressionName(callee.expression), text: call.arguments.map((a) => a.getText()).join(', ') };
+  return { file, line: lineOf(call), receiver: expressionName(callee.expression), text: call.arguments.map((a) => a.getText()).join(', '), scope: enclosingFunction(call) };
 }
 
 function decoratorsOf(node: ts.Node): ts.Decorator[] {

@@ -1,0 +1,131 @@
+import fs from 'node:fs/promises';
+import path from 'node:path';
+import type { McpServer } from '@modelcontextprotocol/sdk/server/mcp.js';
+import { z } from 'zod';
+import { UserError } from '../../errors.js';
+import { AuditReport } from '../../model/report.js';
+import { climbsOut, resolveInside } from '../../repo/sandbox.js';
+import { REPORT_FORMATS, writeReports } from '../../report/write.js';
+import { FAIL_ON, gateBlocks, type FailOn } from '../../verdict/gate.js';
+import { runAudit } from '../../workflow/audit.js';
+import type { ToolContext } from '../context.js';
+import { guarded, ok, ToolRefused } from '../results.js';
+
+const DEFAULT_OUT = 'packages/docs/audits';
+
+const VerdictSummary = {
+  rating: z.string(),
+  readinessScore: z.number(),
+  blocked: z.boolean().describe('Whether the gate blocks progression (the CLI would exit 1)'),
+  counts: z.object({ CRITICAL: z.number(), HIGH: z.number(), MEDIUM: z.number(), LOW: z.number() }),
+  stopShip: z.array(z.object({ title: z.string(), severity: z.string(), location: z.string(), fingerprint: z.string() })),
+  recommendation: z.string(),
+  mode: z.string(),
+  finishedAt: z.string(),
+  reportPaths: z.array(z.string()).describe('Report files, relative to the repository root'),
+};
+
+function summarise(report: AuditReport, failOn: FailOn, reportPaths: string[]) {
+  const byId = new Map(report.findings.map((f) => [f.fingerprint, f]));
+  const stopShip = report.verdict.stopShip.map((id) => byId.get(id)!).map((f) => ({
+    title: f.title,
+    severity: f.severity,
+    location: `${f.evidence[0]!.file}:${f.evidence[0]!.startLine}`,
+    fingerprint: f.fingerprint,
+  }));
+  const { rating, readinessScore, counts, recommendation } = report.verdict;
+  return { rating, readinessScore, blocked: gateBlocks(report, failOn), counts, stopShip, recommendation, mode: report.coverage.mode, finishedAt: report.finishedAt, reportPaths };
+}
+
+/** A folder inside the root for reports; it may not exist yet, but its nearest existing ancestor must really be inside. */
+async function outDirInside(root: string, requested: string): Promise<string> {
+  const refuse = (): never => {
+    throw new ToolRefused(`Refused out "${requested}": reports must be written inside the repository`);
+  };
+  const absolute = path.resolve(root, requested);
+  const inside = (p: string): boolean => !climbsOut(path.relative(root, p));
+  if (path.isAbsolute(requested) || requested.includes('\0') || !inside(absolute)) refuse();
+  let existing = absolute;
+  while (!(await fs.stat(existing).then(() => true, () => false))) existing = path.dirname(existing);
+  if (!inside(await fs.realpath(existing))) refuse();
+  return absolute;
+}
+
+export function registerAuditTools(server: McpServer, ctx: ToolContext): void {
+  server.registerTool(
+    'run_audit',
+    {
+      title: 'Run a production-readiness audit',
+      description: 'Audits the repository (or a folder in it) and writes timestamped reports; returns the launch verdict, the stop-ship list and the report paths. Sends progress notifications.',
+      inputSchema: {
+        path: z.string().max(1000).default('.').describe('Folder to audit, relative to the repository root'),
+        context: z.string().max(2000).optional().describe('The launch in plain words, e.g. "First public launch, expecting ~5k MAU"; sets strictness'),
+        format: z.array(z.enum(REPORT_FORMATS)).min(1).default([...REPORT_FORMATS]).describe('Report formats to write'),
+        failOn: z.enum(FAIL_ON).default('stop-ship').describe('When the verdict counts as blocked: stop-ship, high, or never'),
+        out: z.string().max(1000).default(DEFAULT_OUT).describe('Folder for the reports, relative to the repository root'),
+      },
+      outputSchema: VerdictSummary,
+      annotations: { readOnlyHint: false, destructiveHint: false, idempotentHint: false, openWorldHint: false },
+    },
+    (args, extra) =>
+      guarded(ctx.redactor, async () => {
+        const { root } = ctx.workspace;
+        const target = args.path === '.' ? root : resolveInside(root, args.path).absolute;
+        const outDir = await outDirInside(root, args.out);
+        const token = extra._meta?.progressToken;
+        let step = 0;
+        const onProgress = (message: string): void => {
+          if (token === undefined) return;
+          void extra.sendNotification({ method: 'notifications/progress', params: { progressToken: token, progress: ++step, total: 5, message } }).catch(() => {});
+        };
+        try {
+          const { report, redactor } = await runAudit({ target, context: args.context, onProgress });
+          const written = await writeReports(report, outDir, args.format, redactor);
+          ctx.lastReportPaths = written;
+          const summary = summarise(report, args.failOn, written.map((p) => path.relative(root, p)));
+          return ok(summary, renderSummary(summary));
+        } catch (error) {
+          if (error instanceof UserError) throw new ToolRefused(`${error.message}. ${error.hint}`);
+          throw error;
+        }
+      }),
+  );
+
+  server.registerTool(
+    'get_verdict',
+    {
+      title: 'Get the latest verdict',
+      description: 'Returns the verdict of the most recent audit report of this repository, without running a new audit.',
+      inputSchema: {},
+      outputSchema: VerdictSummary,
+      annotations: { readOnlyHint: true, openWorldHint: false },
+    },
+    () =>
+      guarded(ctx.redactor, async () => {
+        const latest = await latestReport(ctx);
+        if (!latest) throw new ToolRefused('No audit report found for this repository; call run_audit first');
+        const report = AuditReport.parse(JSON.parse(await fs.readFile(latest, 'utf8')));
+        const siblings = [latest, latest.replace(/\.json$/, '.md')];
+        const existing = (await Promise.all(siblings.map((p) => fs.access(p).then(() => p, () => undefined)))).filter((p): p is string => p !== undefined);
+        const summary = summarise(report, 'stop-ship', existing.map((p) => path.relative(ctx.workspace.root, p)));
+        return ok(summary, renderSummary(summary));
+      }),
+  );
+}
+
+/** The newest JSON report: from the last run_audit, else the default reports folder. */
+async function latestReport(ctx: ToolContext): Promise<string | undefined> {
+  const fromLastRun = ctx.lastReportPaths.find((p) => p.endsWith('.json'));
+  if (fromLastRun) return fromLastRun;
+  const dir = path.join(ctx.workspace.root, DEFAULT_OUT);
+  const names = await fs.readdir(dir).catch(() => [] as string[]);
+  const newest = names.filter((n) => /^\d{8}T\d{6}Z-.*\.json$/.test(n)).sort().at(-1);
+  return newest && path.join(dir, newest);
+}
+
+function renderSummary(summary: ReturnType<typeof summarise>): string {
+  const lines = [`Production Readiness Verdict: ${summary.rating} (readiness ${summary.readinessScore}/100)${summary.blocked ? ' — BLOCKED' : ''}`];
+  lines.push(`Stop-Ship Issues (${summary.stopShip.length}):`, ...summary.stopShip.map((s, i) => `${i + 1}. ${s.severity} ${s.title} — ${s.location}`));
+  lines.push(`Recommendation: ${summary.recommendation}`, `Reports: ${summary.reportPaths.join(', ')}`);
+  return lines.join('\n');
+}
