@@ -5,6 +5,10 @@ import { climbsOut } from './repo/sandbox.js';
 import { renderConsoleSummary } from './report/console.js';
 import { REPORT_FORMATS, writeReports, type ReportFormat } from './report/write.js';
 import { FAIL_ON, gateBlocks, type FailOn } from './verdict/gate.js';
+import { DEFAULT_AGENT_BUDGET } from './llm/budget.js';
+import { DEFAULT_BUDGET_USD, DEFAULT_CONCURRENCY, DEFAULT_MODEL } from './llm/defaults.js';
+import { AGENTS, type AgentName } from './model/taxonomy.js';
+import type { AgentsOptions } from './agents/orchestrate.js';
 import { VERSION } from './version.js';
 
 export const EXIT = { ok: 0, blocked: 1, usage: 2, internal: 3 } as const;
@@ -13,6 +17,8 @@ export interface CliIO {
   readonly stdout: { write(text: string): unknown };
   readonly stderr: { write(text: string): unknown };
   readonly cwd: string;
+  /** Where ANTHROPIC_API_KEY and ANTHROPIC_BASE_URL are read. */
+  readonly env?: Readonly<Record<string, string | undefined>>;
 }
 
 const HELP = `prod-audit ${VERSION} — is this application safe to launch to production?
@@ -28,6 +34,17 @@ Options:
   --format LIST      report formats, comma-separated: md,json (default: md,json)
   --fail-on LEVEL    when to exit 1: stop-ship (default), high, never
   --quiet            no progress lines on stderr
+
+Agents (they run when ANTHROPIC_API_KEY is set; without it the audit is probes only):
+  --offline          probes only, even with a key
+  --model NAME       model for the agents (default: ${DEFAULT_MODEL})
+  --base-url URL     any Messages-API-compatible endpoint (default: ANTHROPIC_BASE_URL or Anthropic's)
+  --agents LIST      which agents run: system-explorer,code-auditor,security-auditor,reliability-auditor,ops-auditor
+  --focus LIST       paths, globs or topics to concentrate on (e.g. auth,billing or src/payments/**)
+  --max-turns N      model turns per agent (default: ${DEFAULT_AGENT_BUDGET.maxTurns})
+  --budget-usd N     spend cap for the whole audit in USD (default: ${DEFAULT_BUDGET_USD})
+  --timeout SECONDS  wall time per agent (default: ${DEFAULT_AGENT_BUDGET.maxWallMs / 1000})
+  --concurrency N    agents at once after the system explorer (default: ${DEFAULT_CONCURRENCY})
 
 Exit codes: 0 ready or conditionally ready, 1 blocked by the gate, 2 usage or input error, 3 internal error.
 `;
@@ -62,7 +79,7 @@ async function dispatch(argv: readonly string[], io: CliIO): Promise<number> {
 }
 
 async function audit(args: readonly string[], io: CliIO): Promise<number> {
-  const parsed = parseOptions(args);
+  const parsed = parseOptions(args, io.env ?? {});
   if (parsed.help) {
     io.stdout.write(HELP);
     return EXIT.ok;
@@ -73,6 +90,7 @@ async function audit(args: readonly string[], io: CliIO): Promise<number> {
   const { report, root, redactor } = await runAudit({
     target,
     context: parsed.context,
+    agents: parsed.agents,
     onProgress: parsed.quiet ? undefined : (message) => io.stderr.write(`[prod-audit] ${message}\n`),
   });
   const outDir = parsed.out ? path.resolve(io.cwd, parsed.out) : path.join(root, 'packages', 'docs', 'audits');
@@ -109,9 +127,49 @@ interface AuditArgs {
   failOn: FailOn;
   quiet: boolean;
   help: boolean;
+  agents: AgentsOptions | undefined;
 }
 
-function parseOptions(args: readonly string[]): AuditArgs {
+type Env = Readonly<Record<string, string | undefined>>;
+
+/** Agents run when a key is set and --offline is not; every numeric flag is checked against a sane range. */
+function agentsOptions(values: Record<string, string | boolean | undefined>, env: Env): AgentsOptions | undefined {
+  const apiKey = env.ANTHROPIC_API_KEY?.trim();
+  const agentFlags = ['model', 'base-url', 'agents', 'focus', 'max-turns', 'budget-usd', 'timeout', 'concurrency'].filter((f) => values[f] !== undefined);
+  if (values.offline || !apiKey) {
+    if (!values.offline && agentFlags.length > 0) {
+      throw new UserError(`--${agentFlags[0]} needs the agents, and ANTHROPIC_API_KEY is not set`, 'Set ANTHROPIC_API_KEY, or drop the agent flags for a probes-only audit.');
+    }
+    return undefined;
+  }
+  const text = (name: string): string | undefined => values[name] as string | undefined;
+  const agents = text('agents')?.split(',').map((a) => a.trim()).filter(Boolean);
+  const unknown = agents?.filter((a) => !(AGENTS as readonly string[]).includes(a)) ?? [];
+  if (unknown.length > 0 || agents?.length === 0) throw new UserError(`Expected --agents to list ${AGENTS.join(', ')}, got "${text('agents')}"`, 'Name one or more agents, comma-separated.');
+  const baseURL = text('base-url') ?? (env.ANTHROPIC_BASE_URL?.trim() || undefined);
+  if (baseURL !== undefined && !/^https?:\/\/[^\s]+$/.test(baseURL)) throw new UserError(`Expected --base-url to be an http(s) URL, got "${baseURL}"`, 'For example --base-url http://127.0.0.1:8080');
+  const maxTurns = numberFlag(text('max-turns'), 'max-turns', 1, 500, true);
+  const timeout = numberFlag(text('timeout'), 'timeout', 1, 24 * 3600, false);
+  return {
+    llm: { apiKey, ...(baseURL ? { baseURL } : {}), model: text('model') ?? DEFAULT_MODEL },
+    budget: { ...(maxTurns !== undefined ? { maxTurns } : {}), ...(timeout !== undefined ? { maxWallMs: timeout * 1000 } : {}) },
+    maxUsd: numberFlag(text('budget-usd'), 'budget-usd', 0.01, 10_000, false) ?? DEFAULT_BUDGET_USD,
+    concurrency: numberFlag(text('concurrency'), 'concurrency', 1, 16, true) ?? DEFAULT_CONCURRENCY,
+    ...(agents ? { agents: agents as AgentName[] } : {}),
+    focus: text('focus')?.split(',').map((f) => f.trim()).filter(Boolean) ?? [],
+  };
+}
+
+function numberFlag(raw: string | undefined, name: string, min: number, max: number, integer: boolean): number | undefined {
+  if (raw === undefined) return undefined;
+  const value = Number(raw);
+  if (!Number.isFinite(value) || value < min || value > max || (integer && !Number.isInteger(value))) {
+    throw new UserError(`Expected --${name} to be ${integer ? 'an integer' : 'a number'} from ${min} to ${max}, got "${raw}"`, `Use for example --${name} ${integer ? min + 1 : max > 100 ? 60 : 1}.`);
+  }
+  return value;
+}
+
+function parseOptions(args: readonly string[], env: Env): AuditArgs {
   let values;
   let positionals;
   try {
@@ -125,6 +183,15 @@ function parseOptions(args: readonly string[]): AuditArgs {
         'fail-on': { type: 'string', default: 'stop-ship' },
         quiet: { type: 'boolean', default: false },
         help: { type: 'boolean', short: 'h', default: false },
+        offline: { type: 'boolean', default: false },
+        model: { type: 'string' },
+        'base-url': { type: 'string' },
+        agents: { type: 'string' },
+        focus: { type: 'string' },
+        'max-turns': { type: 'string' },
+        'budget-usd': { type: 'string' },
+        timeout: { type: 'string' },
+        concurrency: { type: 'string' },
       },
     }));
   } catch (error) {
@@ -145,6 +212,7 @@ function parseOptions(args: readonly string[]): AuditArgs {
     throw new UserError(`Expected --context of at most 2000 characters, got ${values.context.length}`, 'Describe the launch in a sentence or two.');
   }
   return {
+    agents: agentsOptions(values, env),
     target: positionals[0] ?? '.',
     context: values.context,
     out: values.out,

@@ -24,7 +24,10 @@ export class Workspace {
   constructor(
     readonly root: string,
     private readonly options: CollectOptions = {},
-  ) {}
+    snapshot?: RepoView,
+  ) {
+    if (snapshot) this.collected = Promise.resolve({ view: snapshot, redactor: redactorFor(snapshot) });
+  }
 
   /** Collected once, on first use: the repository is treated as a snapshot for the server's lifetime. */
   async view(): Promise<{ view: RepoView; redactor: Redactor }> {

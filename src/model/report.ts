@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { LaunchContext } from './context.js';
 import { ClassifiedFinding } from './finding.js';
-import { Category, Effort, Severity } from './taxonomy.js';
+import { AgentName, Category, Effort, Severity } from './taxonomy.js';
 
 export const SCHEMA_VERSION = 1;
 
@@ -48,6 +48,23 @@ export const ProbeOutcome = z.object({
   durationMs: z.number(),
 });
 
+export const AgentRun = z.object({
+  name: AgentName,
+  status: z.enum(['completed', 'partial', 'failed']),
+  turns: z.number().int(),
+  inputTokens: z.number().int(),
+  outputTokens: z.number().int(),
+  cacheReadTokens: z.number().int(),
+  cacheWriteTokens: z.number().int(),
+  usd: z.number(),
+  findingsReported: z.number().int(),
+  findingsKept: z.number().int().describe('Reported findings whose evidence matched the file'),
+  rejectedLeads: z.array(z.object({ fingerprint: z.string(), reason: z.string() })).describe('Probe findings the agent disputed; they stay in the report'),
+  summary: z.string().nullable(),
+  notes: z.array(z.string()),
+});
+export type AgentRun = z.infer<typeof AgentRun>;
+
 export const Coverage = z.object({
   mode: z.enum(['probes-only', 'agents']),
   filesAudited: z.number().int(),
@@ -56,6 +73,9 @@ export const Coverage = z.object({
   probes: z.array(ProbeOutcome),
   /** Findings whose cited evidence did not match the file, dropped before scoring. */
   droppedFindings: z.array(z.object({ title: z.string(), reason: z.string() })),
+  agents: z.array(AgentRun),
+  model: z.string().nullable(),
+  costUsd: z.number(),
 });
 
 export const AuditReport = z.object({

@@ -23,6 +23,7 @@ export function renderConsoleSummary(report: AuditReport, reportPaths: readonly 
   section('Acceptable Risks', verdict.acceptableRisk, false);
   lines.push(`Recommendation: ${verdict.recommendation}`);
   if (report.coverage.mode === 'probes-only') lines.push('Mode: probes only (no API key); agents did not run.');
+  else lines.push(`Agents: ${report.coverage.agents.map((a) => `${a.name} ${a.status}`).join(', ')}; cost $${report.coverage.costUsd.toFixed(4)}.`);
   if (reportPaths.length > 0) lines.push('', 'Reports:', ...reportPaths.map((p) => `  ${p}`));
   return `${lines.join('\n')}\n`;
 }

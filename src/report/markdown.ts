@@ -24,6 +24,7 @@ export function renderMarkdown(report: AuditReport): string {
   out.push(...executiveSummary(report), '');
   out.push(...launchContext(report), '');
   out.push(...scoringMatrix(report), '');
+  out.push(...agentsSection(report), '');
   out.push(...stopShipList(pick(report.verdict.stopShip)), '');
   out.push(...findingsSection(report.findings), '');
   out.push(...roadmap(report), '');
@@ -63,7 +64,7 @@ function executiveSummary(report: AuditReport): string[] {
   const mode =
     report.coverage.mode === 'probes-only'
       ? 'This run was **probes only**: deterministic checks with no model (no API key was used). Categories no probe can judge are marked NOT AUDITED rather than passed.'
-      : 'Specialist agents investigated the repository with the probe findings as leads; every cited line was checked against the file.';
+      : `Specialist agents (${report.coverage.agents.map((a) => `${a.name}: ${a.status}`).join(', ')}) investigated the repository with the probe findings as leads; every line they cited was checked against the file, and ${report.coverage.droppedFindings.length} claim(s) that did not match were dropped.`;
   return [
     '## Executive summary',
     '',
@@ -101,6 +102,27 @@ function scoringMatrix(report: AuditReport): string[] {
     ...rows,
     `| **OVERALL** | | **${report.verdict.rating}** | ${c.CRITICAL} | ${c.HIGH} | ${c.MEDIUM} | ${c.LOW} | readiness ${report.verdict.readinessScore}/100 |`,
   ];
+}
+
+function agentsSection(report: AuditReport): string[] {
+  const { agents } = report.coverage;
+  if (agents.length === 0) return [];
+  const out = [
+    '## Agents',
+    '',
+    `Model \`${report.coverage.model}\`; total cost $${report.coverage.costUsd.toFixed(4)}.`,
+    '',
+    '| agent | status | turns | input tokens | output tokens | cache read | cost | findings kept / reported |',
+    '|-------|--------|-------|--------------|---------------|------------|------|--------------------------|',
+    ...agents.map((a) => `| ${a.name} | ${a.status} | ${a.turns} | ${a.inputTokens} | ${a.outputTokens} | ${a.cacheReadTokens} | $${a.usd.toFixed(4)} | ${a.findingsKept} / ${a.findingsReported} |`),
+    '',
+  ];
+  for (const a of agents) {
+    const notes = [...a.notes, ...a.rejectedLeads.map((l) => `disputed probe finding \`${l.fingerprint}\`: ${l.reason}`)];
+    if (a.summary) out.push(`**${a.name}:** ${cell(a.summary)}`, '');
+    if (notes.length > 0) out.push(...notes.map((n) => `- ${a.name}: ${n}`), '');
+  }
+  return out;
 }
 
 function stopShipList(stop: ClassifiedFinding[]): string[] {

@@ -1,21 +1,30 @@
 import path from 'node:path';
-import type { AuditReport } from '../model/report.js';
+import { runAgents, type AgentsOptions } from '../agents/orchestrate.js';
+import { roleOf } from '../agents/roster.js';
+import type { AgentResult } from '../agents/runtime.js';
+import { DEFAULT_MODEL } from '../llm/defaults.js';
+import type { Finding } from '../model/finding.js';
+import type { AgentRun, AuditReport } from '../model/report.js';
 import { SCHEMA_VERSION } from '../model/report.js';
 import type { Category } from '../model/taxonomy.js';
-import { collectRepo, type CollectOptions } from '../repo/collect.js';
-import { redactorFor } from '../repo/redactor.js';
-import type { Redactor } from '../repo/secrets.js';
+import { ProbeContext } from '../probes/context.js';
 import { PROBES } from '../probes/registry.js';
 import { runProbes, type ProbeOutcome } from '../probes/run.js';
 import type { Probe } from '../probes/types.js';
-import { judge, mergeFindings, verifyEvidence, type CategoryCoverage } from '../verdict/index.js';
+import { collectRepo, type CollectOptions } from '../repo/collect.js';
+import { redactorFor } from '../repo/redactor.js';
+import type { Redactor } from '../repo/secrets.js';
+import { judge, mergeFindings, verifyEvidence, type DroppedFinding } from '../verdict/index.js';
 import { VERSION } from '../version.js';
 import { parseLaunchContext } from './launch-context.js';
+import { buildSystemMap } from './system-map.js';
 
 export interface AuditOptions extends CollectOptions {
   readonly target: string;
   readonly context?: string;
   readonly probes?: readonly Probe[];
+  /** With these, the specialist agents investigate after the probes; without, the run is probes only. */
+  readonly agents?: AgentsOptions;
   /** Called with one line per step of the run, for progress output. */
   readonly onProgress?: (message: string) => void;
   readonly now?: () => Date;
@@ -29,7 +38,7 @@ export interface AuditResult {
   readonly redactor: Redactor;
 }
 
-/** repo → probes → verify → merge → score → verdict. Offline: the probes are the whole audit. */
+/** repo → probes → agents → verify → merge → score → verdict. Offline, the probes are the whole audit. */
 export async function runAudit(options: AuditOptions): Promise<AuditResult> {
   const now = options.now ?? (() => new Date());
   const progress = options.onProgress ?? (() => {});
@@ -48,9 +57,20 @@ export async function runAudit(options: AuditOptions): Promise<AuditResult> {
   const errors = count('error');
   progress(`Phases 3-8: ${count('ran')} probes ran (${count('not-applicable')} not applicable), ${run.findings.length} raw findings${errors ? `, ${errors} probe error(s)` : ''}`);
 
-  const { kept, dropped } = verifyEvidence(run.findings, view, redactor);
-  const findings = mergeFindings(kept);
-  const result = judge({ findings, context, coverage: coverageByCategory(probes, run.outcomes) });
+  const probeCheck = verifyEvidence(run.findings, view, redactor);
+  const coverage = coverageByCategory(probes, run.outcomes);
+  let agentFindings: Finding[] = [];
+  let agentRuns: AgentRun[] = [];
+  const dropped: DroppedFinding[] = [...probeCheck.dropped];
+  if (options.agents) {
+    const map = buildSystemMap(new ProbeContext(view));
+    const results = await runAgents({ view, redactor, probeFindings: probeCheck.kept, map, options: options.agents, onProgress: progress });
+    ({ agentFindings, agentRuns } = checkAgentFindings(results, view, redactor, dropped));
+    for (const result of results) countAgentCoverage(coverage, result);
+  }
+
+  const findings = mergeFindings([...probeCheck.kept, ...agentFindings]);
+  const result = judge({ findings, context, coverage });
   progress(`Phase 9: verdict ${result.verdict.rating}`);
 
   const report: AuditReport = {
@@ -65,18 +85,52 @@ export async function runAudit(options: AuditOptions): Promise<AuditResult> {
     findings: result.findings,
     plan: result.plan,
     coverage: {
-      mode: 'probes-only',
+      mode: options.agents ? 'agents' : 'probes-only',
       filesAudited: view.files.length,
       bytesAudited: view.totalBytes,
       skipped: [...view.skipped],
       probes: run.outcomes,
       droppedFindings: dropped,
+      agents: agentRuns,
+      model: options.agents ? (options.agents.llm.model ?? DEFAULT_MODEL) : null,
+      costUsd: agentRuns.reduce((sum, a) => sum + a.usd, 0),
     },
   };
   return { report, root: view.root, redactor };
 }
 
-function coverageByCategory(probes: readonly Probe[], outcomes: readonly ProbeOutcome[]): Map<Category, CategoryCoverage> {
+/** Agent findings are claims: each cited line is checked against the file; what does not match is dropped and counted. */
+function checkAgentFindings(results: readonly AgentResult[], view: Parameters<typeof verifyEvidence>[1], redactor: Redactor, dropped: DroppedFinding[]) {
+  const agentFindings: Finding[] = [];
+  const agentRuns = results.map((r): AgentRun => {
+    const { kept, dropped: rejected } = verifyEvidence(r.findings, view, redactor);
+    agentFindings.push(...kept);
+    dropped.push(...rejected.map((d) => ({ title: `${d.title} (${r.name})`, reason: d.reason })));
+    return {
+      name: r.name,
+      status: r.status,
+      ...r.usage,
+      findingsReported: r.findings.length,
+      findingsKept: kept.length,
+      rejectedLeads: r.rejectedLeads.map((l) => ({ fingerprint: l.fingerprint, reason: redactor.redact(l.reason) })),
+      summary: r.summary ?? null,
+      notes: [...r.notes, ...(rejected.length > 0 ? [`${rejected.length} finding(s) dropped: cited evidence did not match the file`] : [])],
+    };
+  });
+  return { agentFindings, agentRuns };
+}
+
+/** An agent that ran (fully or in part) audited its categories; one that failed counts as a failed check. */
+function countAgentCoverage(coverage: Map<Category, { ran: number; notApplicable: number; errored: number }>, result: AgentResult): void {
+  for (const category of roleOf(result.name).categories) {
+    const entry = coverage.get(category) ?? { ran: 0, notApplicable: 0, errored: 0 };
+    if (result.status === 'failed') entry.errored++;
+    else entry.ran++;
+    coverage.set(category, entry);
+  }
+}
+
+function coverageByCategory(probes: readonly Probe[], outcomes: readonly ProbeOutcome[]): Map<Category, { ran: number; notApplicable: number; errored: number }> {
   const coverage = new Map<Category, { ran: number; notApplicable: number; errored: number }>();
   const outcomeOf = new Map(outcomes.map((o) => [o.id, o.status]));
   for (const probe of probes) {
@@ -89,3 +143,4 @@ function coverageByCategory(probes: readonly Probe[], outcomes: readonly ProbeOu
   }
   return coverage;
 }
+

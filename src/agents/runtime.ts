@@ -1,0 +1,131 @@
+import type Anthropic from '@anthropic-ai/sdk';
+import { mcpTools, type MCPCallToolResultLike } from '@anthropic-ai/sdk/helpers/beta/mcp';
+import type { BetaMessage } from '@anthropic-ai/sdk/resources/beta';
+import type { Client } from '@modelcontextprotocol/sdk/client/index.js';
+import type { Tool } from '@modelcontextprotocol/sdk/types.js';
+import type { Finding } from '../model/finding.js';
+import type { SystemMap } from '../model/system-map.js';
+import type { AgentBudget, CostMeter } from '../llm/budget.js';
+import { AgentMeter } from '../llm/budget.js';
+import type { Redactor } from '../repo/secrets.js';
+import type { AgentDefinition, SkillDefinition } from './definitions.js';
+import { AgentLedger } from './ledger.js';
+import { assignment, systemBlocks } from './prompt.js';
+import type { AgentRole } from './roster.js';
+
+/** The MCP tools an agent may call: the read-only repository view, never the audit itself. */
+const AGENT_MCP_TOOLS = new Set(['list_files', 'read_file', 'search', 'git_log', 'git_diff', 'git_blame', 'system_map']);
+
+export interface AgentRunInput {
+  readonly role: AgentRole;
+  readonly definition: AgentDefinition;
+  readonly skills: readonly SkillDefinition[];
+  readonly client: Anthropic;
+  readonly model: string;
+  readonly budget: AgentBudget;
+  readonly cost: CostMeter;
+  readonly mcp: Client;
+  readonly mcpToolList: readonly Tool[];
+  readonly map: SystemMap;
+  readonly leads: readonly Finding[];
+  readonly focus: readonly string[];
+  readonly explorerNotes?: string;
+  readonly redactor: Redactor;
+}
+
+export interface AgentUsage {
+  readonly turns: number;
+  readonly inputTokens: number;
+  readonly outputTokens: number;
+  readonly cacheReadTokens: number;
+  readonly cacheWriteTokens: number;
+  readonly usd: number;
+}
+
+export interface AgentResult {
+  readonly name: AgentRole['name'];
+  /** completed: it called finish or stopped on its own; partial: a budget or fault cut it short; failed: nothing usable. */
+  readonly status: 'completed' | 'partial' | 'failed';
+  readonly findings: Finding[];
+  readonly rejectedLeads: { fingerprint: string; reason: string }[];
+  readonly summary: string | undefined;
+  readonly usage: AgentUsage;
+  readonly notes: string[];
+}
+
+/**
+ * One agent's investigation: the SDK's tool runner drives the loop over the MCP tools and the
+ * ledger tools; between turns the meter decides whether another request may go out.
+ */
+export async function runAgent(input: AgentRunInput): Promise<AgentResult> {
+  const { role, budget } = input;
+  const leadsById = new Map(input.leads.map((f) => [f.fingerprint, f]));
+  const ledger = new AgentLedger(role.name, role, leadsById);
+  const meter = new AgentMeter(budget, input.cost);
+  const notes: string[] = [];
+  const system = systemBlocks(input.definition, input.skills, input.map, input.explorerNotes);
+  const first = assignment(role, input.leads, budget, input.focus);
+  // The MCP bridge expects a tool result with content; ours always has it (no task results).
+  const bridge = { callTool: (params: { name: string; arguments?: Record<string, unknown> }) => input.mcp.callTool(params) as Promise<MCPCallToolResultLike> };
+  const repoTools = input.mcpToolList.filter((t) => AGENT_MCP_TOOLS.has(t.name)) as Parameters<typeof mcpTools>[0];
+  const tools = [...mcpTools(repoTools, bridge), ...ledger.tools()];
+
+  const result = (status: AgentResult['status']): AgentResult => ({
+    name: role.name,
+    status,
+    findings: ledger.findings,
+    rejectedLeads: ledger.rejectedLeads,
+    summary: ledger.summary && input.redactor.redact(ledger.summary),
+    usage: { turns: meter.turns, inputTokens: meter.inputTokens, outputTokens: meter.outputTokens, cacheReadTokens: meter.cacheReadTokens, cacheWriteTokens: meter.cacheWriteTokens, usd: meter.usd },
+    notes,
+  });
+
+  const refusal = meter.refusalForFirst(JSON.stringify({ system, first, tools: input.mcpToolList }).length);
+  if (refusal) {
+    notes.push(`not started: ${refusal}`);
+    return result('failed');
+  }
+
+  const wall = new AbortController();
+  const timer = setTimeout(() => wall.abort(), budget.maxWallMs);
+  const runner = input.client.beta.messages.toolRunner(
+    { model: input.model, max_tokens: budget.maxTokensPerTurn, system, messages: [{ role: 'user', content: first }], tools },
+    { signal: wall.signal },
+  );
+  try {
+    for await (const message of runner) {
+      meter.record(usageOf(message));
+      if (message.stop_reason !== 'tool_use') {
+        notes.push(ledger.finished ? 'finished' : `stopped on its own (${message.stop_reason ?? 'no stop reason'}) without calling finish`);
+        return result('completed');
+      }
+      const toolResponse = await runner.generateToolResponse();
+      if (ledger.finished) return result('completed');
+      const why = meter.refusal(message.usage.output_tokens, JSON.stringify(toolResponse?.content ?? '').length);
+      if (why) {
+        notes.push(`stopped: ${why}; findings so far kept`);
+        return result('partial');
+      }
+    }
+    return result('completed');
+  } catch (error) {
+    const reason = wall.signal.aborted ? `stopped: wall-time budget reached (${Math.round(budget.maxWallMs / 1000)} s)` : `failed: ${describe(error)}`;
+    notes.push(input.redactor.redact(`${reason}; findings so far kept`));
+    return result(ledger.findings.length > 0 || wall.signal.aborted ? 'partial' : 'failed');
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
+function usageOf(message: BetaMessage) {
+  const u = message.usage;
+  return { inputTokens: u.input_tokens, outputTokens: u.output_tokens, cacheReadTokens: u.cache_read_input_tokens ?? 0, cacheWriteTokens: u.cache_creation_input_tokens ?? 0 };
+}
+
+/** One line: the API's own error name and status when there is one. */
+function describe(error: unknown): string {
+  if (error instanceof Error && 'status' in error && error.status !== undefined) {
+    return `${error.name} ${String(error.status)}: ${error.message.split('\n')[0]}`;
+  }
+  return error instanceof Error ? `${error.name}: ${error.message.split('\n')[0]}` : String(error);
+}
