@@ -10,7 +10,7 @@ import type { AgentRole } from './roster.js';
  * prompt caching so every later turn of the agent reads it from the cache.
  */
 export function systemBlocks(definition: AgentDefinition, skills: readonly SkillDefinition[], map: SystemMap, explorerNotes?: string): BetaTextBlockParam[] {
-  const blocks: BetaTextBlockParam[] = [{ type: 'text', text: definition.body }];
+  const blocks: BetaTextBlockParam[] = [{ type: 'text', text: `# Agent: ${definition.meta.name}\n\n${definition.body}` }];
   for (const skill of skills) blocks.push({ type: 'text', text: `# Skill: ${skill.meta.name}\n\n${skill.body}` });
   const mapText = `# System map\n\n${JSON.stringify(map)}${explorerNotes ? `\n\n# System explorer's notes\n\n${explorerNotes}` : ''}`;
   blocks.push({ type: 'text', text: mapText, cache_control: { type: 'ephemeral' } });
