@@ -89,7 +89,8 @@ export async function runAgent(input: AgentRunInput): Promise<AgentResult> {
   const wall = new AbortController();
   const timer = setTimeout(() => wall.abort(), budget.maxWallMs);
   const runner = input.client.beta.messages.toolRunner(
-    { model: input.model, max_tokens: budget.maxTokensPerTurn, system, messages: [{ role: 'user', content: first }], tools },
+    // thread: false sends the whole conversation each turn, as every Messages-compatible endpoint expects.
+    { model: input.model, max_tokens: budget.maxTokensPerTurn, system, messages: [{ role: 'user', content: first }], tools, thread: false },
     { signal: wall.signal },
   );
   try {
