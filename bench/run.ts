@@ -1,11 +1,12 @@
 /**
  * `npm run bench`: scans trees of real code nobody here wrote (the installed sources of this
  * project's own dependencies) and the bundled examples, each in a fresh process, then measures the
- * MCP tools' latency; prints one table for each.
+ * MCP tools' latency and the agents' fan-out against a fake model; prints one table for each.
  */
 import { execFileSync } from 'node:child_process';
 import os from 'node:os';
 import path from 'node:path';
+import { benchAgents } from './agents.js';
 import { benchMcp } from './mcp.js';
 
 interface Scan {
@@ -54,3 +55,4 @@ const errors = rows.flatMap((r) => r.probeErrors.map((e) => `${r.name}: ${e}`));
 if (errors.length > 0) console.log(`\nProbe errors:\n${errors.join('\n')}`);
 
 await benchMcp();
+await benchAgents();

@@ -40,6 +40,8 @@ export interface AgentUsage {
   readonly cacheReadTokens: number;
   readonly cacheWriteTokens: number;
   readonly usd: number;
+  readonly startedAt: string;
+  readonly durationMs: number;
 }
 
 export interface AgentResult {
@@ -63,6 +65,8 @@ export async function runAgent(input: AgentRunInput): Promise<AgentResult> {
   const ledger = new AgentLedger(role.name, role, leadsById);
   const meter = new AgentMeter(budget, input.cost);
   const notes: string[] = [];
+  const started = performance.now();
+  const startedAt = new Date().toISOString();
   const system = systemBlocks(input.definition, input.skills, input.map, input.explorerNotes);
   const first = assignment(role, input.leads, budget, input.focus);
   // The MCP bridge expects a tool result with content; ours always has it (no task results).
@@ -76,7 +80,16 @@ export async function runAgent(input: AgentRunInput): Promise<AgentResult> {
     findings: ledger.findings,
     rejectedLeads: ledger.rejectedLeads,
     summary: ledger.summary && input.redactor.redact(ledger.summary),
-    usage: { turns: meter.turns, inputTokens: meter.inputTokens, outputTokens: meter.outputTokens, cacheReadTokens: meter.cacheReadTokens, cacheWriteTokens: meter.cacheWriteTokens, usd: meter.usd },
+    usage: {
+      turns: meter.turns,
+      inputTokens: meter.inputTokens,
+      outputTokens: meter.outputTokens,
+      cacheReadTokens: meter.cacheReadTokens,
+      cacheWriteTokens: meter.cacheWriteTokens,
+      usd: meter.usd,
+      startedAt,
+      durationMs: Math.round(performance.now() - started),
+    },
     notes,
   });
 

@@ -57,6 +57,8 @@ export const AgentRun = z.object({
   cacheReadTokens: z.number().int(),
   cacheWriteTokens: z.number().int(),
   usd: z.number(),
+  startedAt: z.iso.datetime(),
+  durationMs: z.number().int(),
   findingsReported: z.number().int(),
   findingsKept: z.number().int().describe('Reported findings whose evidence matched the file'),
   rejectedLeads: z.array(z.object({ fingerprint: z.string(), reason: z.string() })).describe('Probe findings the agent disputed; they stay in the report'),
