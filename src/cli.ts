@@ -45,6 +45,7 @@ Agents (they run when ANTHROPIC_API_KEY is set; without it the audit is probes o
   --budget-usd N     spend cap for the whole audit in USD (default: ${DEFAULT_BUDGET_USD})
   --timeout SECONDS  wall time per agent (default: ${DEFAULT_AGENT_BUDGET.maxWallMs / 1000})
   --concurrency N    agents at once after the system explorer (default: ${DEFAULT_CONCURRENCY})
+  --verify           skeptic pass: the owning agent tries to disprove each CRITICAL and HIGH finding
 
 Exit codes: 0 ready or conditionally ready, 1 blocked by the gate, 2 usage or input error, 3 internal error.
 `;
@@ -135,7 +136,7 @@ type Env = Readonly<Record<string, string | undefined>>;
 /** Agents run when a key is set and --offline is not; every numeric flag is checked against a sane range. */
 function agentsOptions(values: Record<string, string | boolean | undefined>, env: Env): AgentsOptions | undefined {
   const apiKey = env.ANTHROPIC_API_KEY?.trim();
-  const agentFlags = ['model', 'base-url', 'agents', 'focus', 'max-turns', 'budget-usd', 'timeout', 'concurrency'].filter((f) => values[f] !== undefined);
+  const agentFlags = ['model', 'base-url', 'agents', 'focus', 'max-turns', 'budget-usd', 'timeout', 'concurrency', 'verify'].filter((f) => values[f] !== undefined && values[f] !== false);
   if (values.offline || !apiKey) {
     if (!values.offline && agentFlags.length > 0) {
       throw new UserError(`--${agentFlags[0]} needs the agents, and ANTHROPIC_API_KEY is not set`, 'Set ANTHROPIC_API_KEY, or drop the agent flags for a probes-only audit.');
@@ -157,6 +158,7 @@ function agentsOptions(values: Record<string, string | boolean | undefined>, env
     concurrency: numberFlag(text('concurrency'), 'concurrency', 1, 16, true) ?? DEFAULT_CONCURRENCY,
     ...(agents ? { agents: agents as AgentName[] } : {}),
     focus: text('focus')?.split(',').map((f) => f.trim()).filter(Boolean) ?? [],
+    verify: values.verify === true,
   };
 }
 
@@ -192,6 +194,7 @@ function parseOptions(args: readonly string[], env: Env): AuditArgs {
         'budget-usd': { type: 'string' },
         timeout: { type: 'string' },
         concurrency: { type: 'string' },
+        verify: { type: 'boolean', default: false },
       },
     }));
   } catch (error) {

@@ -1,3 +1,6 @@
+import type Anthropic from '@anthropic-ai/sdk';
+import type { Tool } from '@modelcontextprotocol/sdk/types.js';
+import type { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import PQueue from 'p-queue';
 import type { Finding } from '../model/finding.js';
 import type { SystemMap } from '../model/system-map.js';
@@ -25,58 +28,70 @@ export interface AgentsOptions {
   readonly agents?: readonly AgentName[];
   /** Paths, globs or topics to concentrate on. */
   readonly focus?: readonly string[];
+  /** Run the skeptic pass over CRITICAL and HIGH findings. @default false */
+  readonly verify?: boolean;
 }
 
-export interface AgentsInput {
-  readonly view: RepoView;
-  readonly redactor: Redactor;
-  readonly probeFindings: readonly Finding[];
+/** What every agent session of one audit shares: the client, the spend meter, the MCP tools and the map. */
+export interface AgentsSession {
+  readonly client: Anthropic;
+  readonly model: string;
+  readonly budget: AgentBudget;
+  readonly cost: CostMeter;
+  readonly concurrency: number;
+  readonly mcp: Client;
+  readonly mcpToolList: readonly Tool[];
   readonly map: SystemMap;
-  readonly options: AgentsOptions;
-  readonly onProgress?: (message: string) => void;
+  readonly redactor: Redactor;
+  close(): Promise<void>;
+}
+
+/** Connects the in-memory MCP tools over the same snapshot the probes read, and sets up the shared meters. */
+export async function openSession(view: RepoView, map: SystemMap, redactor: Redactor, options: AgentsOptions): Promise<AgentsSession> {
+  const model = options.llm.model ?? DEFAULT_MODEL;
+  const connection = await connectInMemory({ root: view.root, view });
+  try {
+    const { tools } = await connection.client.listTools();
+    return {
+      client: createClient(options.llm),
+      model,
+      budget: { ...DEFAULT_AGENT_BUDGET, ...options.budget },
+      cost: new CostMeter(model, options.maxUsd ?? DEFAULT_BUDGET_USD),
+      concurrency: options.concurrency ?? DEFAULT_CONCURRENCY,
+      mcp: connection.client,
+      mcpToolList: tools,
+      map,
+      redactor,
+      close: () => connection.close(),
+    };
+  } catch (error) {
+    await connection.close();
+    throw error;
+  }
 }
 
 /**
  * Phase 2 then phases 3–8: the system explorer maps first and its notes go to every other agent;
- * the other four run in parallel on a queue. Each sees the repository only through the MCP tools
- * (in memory, over the same collected snapshot the probes read).
+ * the other four run in parallel on a queue.
  */
-export async function runAgents(input: AgentsInput): Promise<AgentResult[]> {
-  const { options } = input;
-  const progress = input.onProgress ?? (() => {});
+export async function runAgents(session: AgentsSession, probeFindings: readonly Finding[], options: AgentsOptions, onProgress?: (message: string) => void): Promise<AgentResult[]> {
+  const progress = onProgress ?? (() => {});
   const selected = new Set(options.agents ?? AGENTS);
-  const model = options.llm.model ?? DEFAULT_MODEL;
-  const budget = { ...DEFAULT_AGENT_BUDGET, ...options.budget };
-  const cost = new CostMeter(model, options.maxUsd ?? DEFAULT_BUDGET_USD);
-  const client = createClient(options.llm);
-  const connection = await connectInMemory({ root: input.view.root, view: input.view });
-  try {
-    const { tools } = await connection.client.listTools();
-    const run = async (role: AgentRole, explorerNotes?: string): Promise<AgentResult> => {
-      progress(`agent ${role.name} started`);
-      const [definition, skills] = await Promise.all([loadAgent(role.name), Promise.all(role.skills.map((s) => loadSkill(s)))]);
-      const leads = input.probeFindings.filter((f) => f.sources.some((s) => s.kind === 'probe' && probeById(s.id)?.meta.agent === role.name));
-      const result = await runAgent({
-        role, definition, skills, client, model, budget, cost, leads, explorerNotes,
-        mcp: connection.client,
-        mcpToolList: tools,
-        map: input.map,
-        focus: options.focus ?? [],
-        redactor: input.redactor,
-      });
-      progress(`agent ${role.name} ${result.status}: ${result.findings.length} finding(s), ${result.usage.turns} turn(s), $${result.usage.usd.toFixed(4)}`);
-      return result;
-    };
+  const run = async (role: AgentRole, explorerNotes?: string): Promise<AgentResult> => {
+    progress(`agent ${role.name} started`);
+    const [definition, skills] = await Promise.all([loadAgent(role.name), Promise.all(role.skills.map((s) => loadSkill(s)))]);
+    const leads = probeFindings.filter((f) => f.sources.some((s) => s.kind === 'probe' && probeById(s.id)?.meta.agent === role.name));
+    const result = await runAgent({ ...session, role, definition, skills, leads, explorerNotes, focus: options.focus ?? [] });
+    progress(`agent ${role.name} ${result.status}: ${result.findings.length} finding(s), ${result.usage.turns} turn(s), $${result.usage.usd.toFixed(4)}`);
+    return result;
+  };
 
-    const results: AgentResult[] = [];
-    const explorer = ROSTER.find((role) => role.name === 'system-explorer')!;
-    if (selected.has(explorer.name)) results.push(await run(explorer));
-    const notes = results[0]?.summary;
-    const queue = new PQueue({ concurrency: options.concurrency ?? DEFAULT_CONCURRENCY });
-    const rest = ROSTER.filter((role) => role !== explorer && selected.has(role.name));
-    results.push(...(await Promise.all(rest.map((role) => queue.add(() => run(role, notes)) as Promise<AgentResult>))));
-    return results;
-  } finally {
-    await connection.close();
-  }
+  const results: AgentResult[] = [];
+  const explorer = ROSTER.find((role) => role.name === 'system-explorer')!;
+  if (selected.has(explorer.name)) results.push(await run(explorer));
+  const notes = results[0]?.summary;
+  const queue = new PQueue({ concurrency: session.concurrency });
+  const rest = ROSTER.filter((role) => role !== explorer && selected.has(role.name));
+  results.push(...(await Promise.all(rest.map((role) => queue.add(() => run(role, notes)) as Promise<AgentResult>))));
+  return results;
 }

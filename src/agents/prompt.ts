@@ -34,3 +34,12 @@ export function assignment(role: AgentRole, leads: readonly Finding[], budget: A
     leads: leads.map(lead),
   });
 }
+
+/** The skeptic's assignment: one finding to try to disprove. */
+export function assignmentToVerify(role: AgentRole, finding: Finding): string {
+  return JSON.stringify({
+    agent: role.name,
+    mode: 'verify',
+    finding: { title: finding.title, severity: finding.severity, category: finding.category, description: finding.description, evidence: finding.evidence },
+  });
+}

@@ -1,6 +1,7 @@
 import type Anthropic from '@anthropic-ai/sdk';
 import { mcpTools, type MCPCallToolResultLike } from '@anthropic-ai/sdk/helpers/beta/mcp';
-import type { BetaMessage } from '@anthropic-ai/sdk/resources/beta';
+import type { BetaMessage, BetaTextBlockParam } from '@anthropic-ai/sdk/resources/beta';
+import type { BetaRunnableTool } from '@anthropic-ai/sdk/lib/tools/BetaRunnableTool';
 import type { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import type { Tool } from '@modelcontextprotocol/sdk/types.js';
 import type { Finding } from '../model/finding.js';
@@ -56,30 +57,65 @@ export interface AgentResult {
 }
 
 /**
- * One agent's investigation: the SDK's tool runner drives the loop over the MCP tools and the
- * ledger tools; between turns the meter decides whether another request may go out.
+ * One agent's investigation: the ledger tools record what it finds, the conversation loop runs it.
  */
 export async function runAgent(input: AgentRunInput): Promise<AgentResult> {
-  const { role, budget } = input;
-  const leadsById = new Map(input.leads.map((f) => [f.fingerprint, f]));
-  const ledger = new AgentLedger(role.name, role, leadsById);
+  const { role } = input;
+  const ledger = new AgentLedger(role.name, role, new Map(input.leads.map((f) => [f.fingerprint, f])));
+  const outcome = await converse({
+    ...input,
+    system: systemBlocks(input.definition, input.skills, input.map, input.explorerNotes),
+    first: assignment(role, input.leads, input.budget, input.focus),
+    ledgerTools: ledger.tools(),
+    done: () => ledger.finished,
+    hasResults: () => ledger.findings.length > 0,
+  });
+  return {
+    name: role.name,
+    status: outcome.status,
+    findings: ledger.findings,
+    rejectedLeads: ledger.rejectedLeads,
+    summary: ledger.summary && input.redactor.redact(ledger.summary),
+    usage: outcome.usage,
+    notes: outcome.notes,
+  };
+}
+
+export interface ConversationInput {
+  readonly client: Anthropic;
+  readonly model: string;
+  readonly budget: AgentBudget;
+  readonly cost: CostMeter;
+  readonly mcp: Client;
+  readonly mcpToolList: readonly Tool[];
+  readonly redactor: Redactor;
+  readonly system: BetaTextBlockParam[];
+  readonly first: string;
+  readonly ledgerTools: readonly BetaRunnableTool<any>[];
+  /** True once the model has called its closing tool. */
+  readonly done: () => boolean;
+  /** True when something was recorded, so a cut-short run is partial rather than failed. */
+  readonly hasResults: () => boolean;
+}
+
+/**
+ * The loop every agent session shares: the SDK's tool runner drives the turns over the MCP tools
+ * and the ledger tools; between turns the meter decides whether another request may go out.
+ */
+export async function converse(input: ConversationInput): Promise<{ status: AgentResult['status']; notes: string[]; usage: AgentUsage }> {
+  const { budget, system, first } = input;
   const meter = new AgentMeter(budget, input.cost);
   const notes: string[] = [];
   const started = performance.now();
   const startedAt = new Date().toISOString();
-  const system = systemBlocks(input.definition, input.skills, input.map, input.explorerNotes);
-  const first = assignment(role, input.leads, budget, input.focus);
   // The MCP bridge expects a tool result with content; ours always has it (no task results).
   const bridge = { callTool: (params: { name: string; arguments?: Record<string, unknown> }) => input.mcp.callTool(params) as Promise<MCPCallToolResultLike> };
   const repoTools = input.mcpToolList.filter((t) => AGENT_MCP_TOOLS.has(t.name)) as Parameters<typeof mcpTools>[0];
-  const tools = [...mcpTools(repoTools, bridge), ...ledger.tools()];
+  const tools = [...mcpTools(repoTools, bridge), ...input.ledgerTools];
 
-  const result = (status: AgentResult['status']): AgentResult => ({
-    name: role.name,
+  const finish = (status: AgentResult['status']) => ({
     status,
-    findings: ledger.findings,
-    rejectedLeads: ledger.rejectedLeads,
-    summary: ledger.summary && input.redactor.redact(ledger.summary),
+    notes,
     usage: {
       turns: meter.turns,
       inputTokens: meter.inputTokens,
@@ -90,13 +126,12 @@ export async function runAgent(input: AgentRunInput): Promise<AgentResult> {
       startedAt,
       durationMs: Math.round(performance.now() - started),
     },
-    notes,
   });
 
   const refusal = meter.refusalForFirst(JSON.stringify({ system, first, tools: input.mcpToolList }).length);
   if (refusal) {
     notes.push(`not started: ${refusal}`);
-    return result('failed');
+    return finish('failed');
   }
 
   const wall = new AbortController();
@@ -110,22 +145,22 @@ export async function runAgent(input: AgentRunInput): Promise<AgentResult> {
     for await (const message of runner) {
       meter.record(usageOf(message));
       if (message.stop_reason !== 'tool_use') {
-        notes.push(ledger.finished ? 'finished' : `stopped on its own (${message.stop_reason ?? 'no stop reason'}) without calling finish`);
-        return result('completed');
+        notes.push(input.done() ? 'finished' : `stopped on its own (${message.stop_reason ?? 'no stop reason'}) without calling finish`);
+        return finish('completed');
       }
       const toolResponse = await runner.generateToolResponse();
-      if (ledger.finished) return result('completed');
+      if (input.done()) return finish('completed');
       const why = meter.refusal(message.usage.output_tokens, JSON.stringify(toolResponse?.content ?? '').length);
       if (why) {
         notes.push(`stopped: ${why}; findings so far kept`);
-        return result('partial');
+        return finish('partial');
       }
     }
-    return result('completed');
+    return finish('completed');
   } catch (error) {
     const reason = wall.signal.aborted ? `stopped: wall-time budget reached (${Math.round(budget.maxWallMs / 1000)} s)` : `failed: ${describe(error)}`;
     notes.push(input.redactor.redact(`${reason}; findings so far kept`));
-    return result(ledger.findings.length > 0 || wall.signal.aborted ? 'partial' : 'failed');
+    return finish(input.hasResults() || wall.signal.aborted ? 'partial' : 'failed');
   } finally {
     clearTimeout(timer);
   }

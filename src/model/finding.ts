@@ -17,6 +17,14 @@ export const Source = z.discriminatedUnion('kind', [
 ]);
 export type Source = z.infer<typeof Source>;
 
+/** The skeptic pass's word on a CRITICAL or HIGH finding. */
+export const Verification = z.object({
+  outcome: z.enum(['confirmed', 'disproved', 'uncertain']),
+  by: AgentName,
+  reason: z.string(),
+});
+export type Verification = z.infer<typeof Verification>;
+
 export const Finding = z.object({
   fingerprint: z.string().regex(/^[0-9a-f]{16}$/),
   ruleId: z.string(),
@@ -32,6 +40,7 @@ export const Finding = z.object({
   effort: Effort,
   confidence: Confidence,
   cwe: z.string().regex(/^CWE-\d+$/).optional(),
+  verification: Verification.optional(),
 });
 export type Finding = z.infer<typeof Finding>;
 

@@ -154,6 +154,7 @@ function findingBlock(f: ClassifiedFinding): string[] {
     `- **Where:** ${f.evidence.map((e) => `\`${location(e)}\``).join(', ')}`,
     `- **Class:** ${f.launchClass} · **Phase:** ${f.phase} (${phase}) · **Confidence:** ${f.confidence} · **Effort:** ${f.effort}${f.cwe ? ` · **${f.cwe}**` : ''}`,
     `- **Found by:** ${sourcesOf(f)} · **Fingerprint:** \`${f.fingerprint}\``,
+    ...(f.verification ? [`- **Skeptic pass:** ${f.verification.outcome} by ${f.verification.by} — ${f.verification.reason}`] : []),
     '',
   ];
   for (const evidence of f.evidence) {

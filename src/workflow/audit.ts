@@ -1,9 +1,10 @@
 import path from 'node:path';
-import { runAgents, type AgentsOptions } from '../agents/orchestrate.js';
+import { openSession, runAgents, type AgentsOptions } from '../agents/orchestrate.js';
+import { skepticPass } from '../agents/verify.js';
 import { roleOf } from '../agents/roster.js';
 import type { AgentResult } from '../agents/runtime.js';
 import { DEFAULT_MODEL } from '../llm/defaults.js';
-import type { Finding } from '../model/finding.js';
+import type { Finding, Verification } from '../model/finding.js';
 import type { AgentRun, AuditReport } from '../model/report.js';
 import { SCHEMA_VERSION } from '../model/report.js';
 import type { Category } from '../model/taxonomy.js';
@@ -59,17 +60,29 @@ export async function runAudit(options: AuditOptions): Promise<AuditResult> {
 
   const probeCheck = verifyEvidence(run.findings, view, redactor);
   const coverage = coverageByCategory(probes, run.outcomes);
-  let agentFindings: Finding[] = [];
-  let agentRuns: AgentRun[] = [];
   const dropped: DroppedFinding[] = [...probeCheck.dropped];
+  let findings = mergeFindings(probeCheck.kept);
+  let agentRuns: AgentRun[] = [];
+  let costUsd = 0;
   if (options.agents) {
-    const map = buildSystemMap(new ProbeContext(view));
-    const results = await runAgents({ view, redactor, probeFindings: probeCheck.kept, map, options: options.agents, onProgress: progress });
-    ({ agentFindings, agentRuns } = checkAgentFindings(results, view, redactor, dropped));
-    for (const result of results) countAgentCoverage(coverage, result);
+    const session = await openSession(view, buildSystemMap(new ProbeContext(view)), redactor, options.agents);
+    try {
+      const results = await runAgents(session, probeCheck.kept, options.agents, progress);
+      const checked = checkAgentFindings(results, view, redactor, dropped);
+      agentRuns = checked.agentRuns;
+      for (const result of results) countAgentCoverage(coverage, result);
+      findings = mergeFindings([...probeCheck.kept, ...checked.agentFindings]);
+      if (options.agents.verify) {
+        progress('Skeptic pass: trying to disprove each CRITICAL and HIGH finding');
+        findings = applyVerifications(findings, await skepticPass(session, findings), dropped);
+      }
+    } finally {
+      // The shared meter counts every request, the skeptic pass's included.
+      costUsd = session.cost.spentUsd;
+      await session.close();
+    }
   }
 
-  const findings = mergeFindings([...probeCheck.kept, ...agentFindings]);
   const result = judge({ findings, context, coverage });
   progress(`Phase 9: verdict ${result.verdict.rating}`);
 
@@ -93,7 +106,7 @@ export async function runAudit(options: AuditOptions): Promise<AuditResult> {
       droppedFindings: dropped,
       agents: agentRuns,
       model: options.agents ? (options.agents.llm.model ?? DEFAULT_MODEL) : null,
-      costUsd: agentRuns.reduce((sum, a) => sum + a.usd, 0),
+      costUsd,
     },
   };
   return { report, root: view.root, redactor };
@@ -118,6 +131,24 @@ function checkAgentFindings(results: readonly AgentResult[], view: Parameters<ty
     };
   });
   return { agentFindings, agentRuns };
+}
+
+/**
+ * Records the skeptic's outcome on each finding. A disproved finding that only an agent claimed is
+ * dropped with the reason; one a probe found stays — a model's word never removes a deterministic
+ * finding — and shows the dispute.
+ */
+function applyVerifications(findings: Finding[], outcomes: ReadonlyMap<string, Verification>, dropped: DroppedFinding[]): Finding[] {
+  return findings.flatMap((finding) => {
+    const verification = outcomes.get(finding.fingerprint);
+    if (!verification) return [finding];
+    const probeFound = finding.sources.some((s) => s.kind === 'probe');
+    if (verification.outcome === 'disproved' && !probeFound) {
+      dropped.push({ title: finding.title, reason: `disproved by the skeptic pass (${verification.by}): ${verification.reason}` });
+      return [];
+    }
+    return [{ ...finding, verification }];
+  });
 }
 
 /** An agent that ran (fully or in part) audited its categories; one that failed counts as a failed check. */

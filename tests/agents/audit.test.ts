@@ -176,3 +176,27 @@ describe('untrusted target content', () => {
     expect(injected.report.coverage.agents.find((a) => a.name === 'security-auditor')!.rejectedLeads).toHaveLength(leads.length);
   });
 });
+
+describe('--verify: the skeptic pass', () => {
+  it('records confirmed and disproved on CRITICAL/HIGH findings; drops a disproved agent-only claim, never a probe finding', async () => {
+    const invented = webhookFinding({ title: 'Made-up admin bypass', evidence: [{ file: 'src/server.ts', startLine: 1, endLine: 1, quote: fs.readFileSync('examples/flawed-shop/src/server.ts', 'utf8').split('\n')[0]! }] });
+    const agents = byAgent({ 'security-auditor': [{ reply: [toolUse('report_finding', webhookFinding()), toolUse('report_finding', invented)] }, finish()] }, finish());
+    fake = await startFakeAnthropic({
+      script: (request) => {
+        const first = JSON.stringify(request.body.messages?.[0] ?? '');
+        if (!first.includes('\\"mode\\":\\"verify\\"')) return agents(request);
+        const disprove = first.includes('Made-up admin bypass') || first.includes('SQL built from request data');
+        return { reply: [toolUse('verdict', { outcome: disprove ? 'disproved' : 'confirmed', reason: disprove ? 'Guarded by requireAdmin at src/app.ts:20.' : 'Traced: reachable without a check.' })] };
+      },
+    });
+    const { report } = await runAudit({ target: flawedShop(), agents: agentOptions(fake.baseURL, { verify: true }) });
+    const verified = report.findings.filter((f) => f.verification);
+    expect(verified.length).toBeGreaterThan(5);
+    expect(verified.length).toBeLessThanOrEqual(20);
+    expect(report.findings.some((f) => f.title === 'Made-up admin bypass')).toBe(false);
+    expect(report.coverage.droppedFindings).toContainEqual({ title: 'Made-up admin bypass', reason: 'disproved by the skeptic pass (security-auditor): Guarded by requireAdmin at src/app.ts:20.' });
+    const sql = report.findings.find((f) => f.ruleId === 'sql-string-concat')!;
+    expect(sql.verification).toMatchObject({ outcome: 'disproved', by: 'security-auditor' });
+    expect(report.findings.find((f) => f.ruleId === 'webhook-without-signature-check')!.verification).toMatchObject({ outcome: 'confirmed' });
+  });
+});
