@@ -68,6 +68,10 @@ describe('an audit with the five agents against the fake Messages API', () => {
     const webhook = report.findings.find((f) => f.evidence.some((e) => e.file === 'src/routes/webhooks.ts' && e.startLine === 8))!;
     expect(webhook.sources).toEqual(expect.arrayContaining([{ kind: 'probe', id: 'webhook-without-signature-check' }, { kind: 'agent', id: 'security-auditor' }]));
     expect(report.findings.filter((f) => f.evidence[0]!.file === 'src/routes/webhooks.ts' && f.category === 'Security' && f.evidence[0]!.startLine === 8)).toHaveLength(1);
+    // The stable prefix is marked for caching, and later turns read it from the cache.
+    const securityTurns = fake.requests.filter((r) => r.agent === 'security-auditor');
+    expect((securityTurns[0]!.body.system as { cache_control?: unknown }[]).at(-1)!.cache_control).toEqual({ type: 'ephemeral' });
+    expect(securityTurns[1]!.usage.cache_read_input_tokens).toBeGreaterThan(1000);
     // The explorer's notes reach the others.
     const security = fake.requests.find((r) => r.agent === 'security-auditor')!;
     expect(security.rawBody).toContain('Express shop with Prisma and Stripe.');
