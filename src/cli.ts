@@ -7,7 +7,9 @@ import { REPORT_FORMATS, writeReports, type ReportFormat } from './report/write.
 import { FAIL_ON, gateBlocks, type FailOn } from './verdict/gate.js';
 import { DEFAULT_AGENT_BUDGET } from './llm/budget.js';
 import { DEFAULT_BUDGET_USD, DEFAULT_CONCURRENCY, DEFAULT_MODEL } from './llm/defaults.js';
-import { AGENTS, type AgentName } from './model/taxonomy.js';
+import { AGENTS, type AgentName, type PhaseId } from './model/taxonomy.js';
+import type { AuditEvent } from './workflow/events.js';
+import type { GateOptions } from './workflow/gate.js';
 import type { AgentsOptions } from './agents/orchestrate.js';
 import { VERSION } from './version.js';
 
@@ -19,6 +21,8 @@ export interface CliIO {
   readonly cwd: string;
   /** Where ANTHROPIC_API_KEY and ANTHROPIC_BASE_URL are read. */
   readonly env?: Readonly<Record<string, string | undefined>>;
+  /** Asks a person a yes/no question; present only when one is at a terminal. */
+  readonly ask?: (question: string) => Promise<boolean>;
 }
 
 const HELP = `prod-audit ${VERSION} — is this application safe to launch to production?
@@ -34,13 +38,18 @@ Options:
   --format LIST      report formats, comma-separated: md,json (default: md,json)
   --fail-on LEVEL    when to exit 1: stop-ship (default), high, never
   --quiet            no progress lines on stderr
+  --json             machine-readable events on stdout, one JSON object per line, then the verdict
+  --phase LIST       only these phases, e.g. 4,5 (3 code health, 4 data safety, 5 security, 6 performance,
+                     7 observability, 8 operations); 1, 2 and 9 always run
+  --focus LIST       paths, globs or topics (auth, billing, payments, migrations, webhooks, admin, uploads,
+                     data, deploy); findings elsewhere are out of scope for the run
+  --fail-fast        stop at the first stop-ship finding: cancel queued work and give the verdict now
 
 Agents (they run when ANTHROPIC_API_KEY is set; without it the audit is probes only):
   --offline          probes only, even with a key
   --model NAME       model for the agents (default: ${DEFAULT_MODEL})
   --base-url URL     any Messages-API-compatible endpoint (default: ANTHROPIC_BASE_URL or Anthropic's)
   --agents LIST      which agents run: system-explorer,code-auditor,security-auditor,reliability-auditor,ops-auditor
-  --focus LIST       paths, globs or topics to concentrate on (e.g. auth,billing or src/payments/**)
   --max-turns N      model turns per agent (default: ${DEFAULT_AGENT_BUDGET.maxTurns})
   --budget-usd N     spend cap for the whole audit in USD (default: ${DEFAULT_BUDGET_USD})
   --timeout SECONDS  wall time per agent (default: ${DEFAULT_AGENT_BUDGET.maxWallMs / 1000})
@@ -88,16 +97,49 @@ async function audit(args: readonly string[], io: CliIO): Promise<number> {
   const target = path.resolve(io.cwd, parsed.target);
   // Loaded on demand: the engine pulls in the TypeScript parser, which --help and --version do not need.
   const { runAudit } = await import('./workflow/audit.js');
-  const { report, root, redactor } = await runAudit({
-    target,
-    context: parsed.context,
-    agents: parsed.agents,
-    onProgress: parsed.quiet ? undefined : (message) => io.stderr.write(`[prod-audit] ${message}\n`),
-  });
+  const view = await progressView(parsed, io);
+  let result;
+  try {
+    result = await runAudit({
+      target,
+      context: parsed.context,
+      agents: parsed.agents,
+      ...(parsed.phases ? { phases: parsed.phases } : {}),
+      ...(parsed.focus ? { focus: parsed.focus } : {}),
+      gate: gateOptions(parsed, io),
+      onEvent: view.onEvent,
+    });
+  } finally {
+    view.close();
+  }
+  const { report, root, redactor } = result;
   const outDir = parsed.out ? path.resolve(io.cwd, parsed.out) : path.join(root, 'packages', 'docs', 'audits');
   const paths = await writeReports(report, outDir, parsed.formats, redactor);
-  io.stdout.write(redactor.redact(renderConsoleSummary(report, paths.map((p) => displayPath(io.cwd, p)))));
-  return gateBlocks(report, parsed.failOn) ? EXIT.blocked : EXIT.ok;
+  const blocked = gateBlocks(report, parsed.failOn);
+  if (parsed.json) {
+    io.stdout.write(`${JSON.stringify({ type: 'verdict', rating: report.verdict.rating, readinessScore: report.verdict.readinessScore, stopShip: report.verdict.stopShip.length, blocked, reports: paths })}\n`);
+  } else {
+    io.stdout.write(redactor.redact(renderConsoleSummary(report, paths.map((p) => displayPath(io.cwd, p)))));
+  }
+  return blocked ? EXIT.blocked : EXIT.ok;
+}
+
+/**
+ * The gate's mode: --fail-fast stops at once; a person at a terminal is asked; anything else (CI,
+ * --json, --quiet) records the stop-ship finding and lets --fail-on decide the exit code.
+ */
+function gateOptions(parsed: AuditArgs, io: CliIO): GateOptions {
+  if (parsed.failFast) return { mode: 'fail-fast' };
+  if (io.ask && !parsed.json && !parsed.quiet) return { mode: 'interactive', ask: io.ask };
+  return { mode: 'report-only' };
+}
+
+/** Events as a live TTY view, plain timestamped lines, JSON lines on stdout, or nothing. */
+async function progressView(parsed: AuditArgs, io: CliIO): Promise<{ onEvent: (event: AuditEvent) => void; close(): void }> {
+  const { describeEvent } = await import('./workflow/events.js');
+  if (parsed.quiet) return { onEvent: () => {}, close: () => {} };
+  if (parsed.json) return { onEvent: (event) => io.stdout.write(`${JSON.stringify(event)}\n`), close: () => {} };
+  return { onEvent: (event) => io.stderr.write(`${new Date().toISOString().slice(0, 19)}Z ${describeEvent(event)}\n`), close: () => {} };
 }
 
 /** Relative to where the user stands when that is shorter and stays below it; absolute otherwise. */
@@ -129,6 +171,10 @@ interface AuditArgs {
   quiet: boolean;
   help: boolean;
   agents: AgentsOptions | undefined;
+  json: boolean;
+  failFast: boolean;
+  phases: PhaseId[] | undefined;
+  focus: string[] | undefined;
 }
 
 type Env = Readonly<Record<string, string | undefined>>;
@@ -136,7 +182,7 @@ type Env = Readonly<Record<string, string | undefined>>;
 /** Agents run when a key is set and --offline is not; every numeric flag is checked against a sane range. */
 function agentsOptions(values: Record<string, string | boolean | undefined>, env: Env): AgentsOptions | undefined {
   const apiKey = env.ANTHROPIC_API_KEY?.trim();
-  const agentFlags = ['model', 'base-url', 'agents', 'focus', 'max-turns', 'budget-usd', 'timeout', 'concurrency', 'verify'].filter((f) => values[f] !== undefined && values[f] !== false);
+  const agentFlags = ['model', 'base-url', 'agents', 'max-turns', 'budget-usd', 'timeout', 'concurrency', 'verify'].filter((f) => values[f] !== undefined && values[f] !== false);
   if (values.offline || !apiKey) {
     if (!values.offline && agentFlags.length > 0) {
       throw new UserError(`--${agentFlags[0]} needs the agents, and ANTHROPIC_API_KEY is not set`, 'Set ANTHROPIC_API_KEY, or drop the agent flags for a probes-only audit.');
@@ -157,9 +203,18 @@ function agentsOptions(values: Record<string, string | boolean | undefined>, env
     maxUsd: numberFlag(text('budget-usd'), 'budget-usd', 0.01, 10_000, false) ?? DEFAULT_BUDGET_USD,
     concurrency: numberFlag(text('concurrency'), 'concurrency', 1, 16, true) ?? DEFAULT_CONCURRENCY,
     ...(agents ? { agents: agents as AgentName[] } : {}),
-    focus: text('focus')?.split(',').map((f) => f.trim()).filter(Boolean) ?? [],
     verify: values.verify === true,
   };
+}
+
+/** --phase 4,5: the parallel phases to run; 1, 2 and 9 frame every audit and always run. */
+function parsePhases(raw: string | undefined): PhaseId[] | undefined {
+  if (raw === undefined) return undefined;
+  const phases = raw.split(',').map((p) => p.trim());
+  if (phases.length === 0 || phases.some((p) => !/^[3-8]$/.test(p))) {
+    throw new UserError(`Expected --phase to list phases from 3 to 8, got "${raw}"`, 'For example --phase 4,5 (data safety and security).');
+  }
+  return [...new Set(phases.map(Number))].sort() as PhaseId[];
 }
 
 function numberFlag(raw: string | undefined, name: string, min: number, max: number, integer: boolean): number | undefined {
@@ -184,6 +239,9 @@ function parseOptions(args: readonly string[], env: Env): AuditArgs {
         format: { type: 'string', default: REPORT_FORMATS.join(',') },
         'fail-on': { type: 'string', default: 'stop-ship' },
         quiet: { type: 'boolean', default: false },
+        json: { type: 'boolean', default: false },
+        phase: { type: 'string' },
+        'fail-fast': { type: 'boolean', default: false },
         help: { type: 'boolean', short: 'h', default: false },
         offline: { type: 'boolean', default: false },
         model: { type: 'string' },
@@ -216,6 +274,10 @@ function parseOptions(args: readonly string[], env: Env): AuditArgs {
   }
   return {
     agents: agentsOptions(values, env),
+    json: values.json,
+    failFast: values['fail-fast'],
+    phases: parsePhases(values.phase),
+    focus: values.focus?.split(',').map((f) => f.trim()).filter(Boolean),
     target: positionals[0] ?? '.',
     context: values.context,
     out: values.out,

@@ -4,7 +4,8 @@ import type { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import PQueue from 'p-queue';
 import type { Finding } from '../model/finding.js';
 import type { SystemMap } from '../model/system-map.js';
-import { AGENTS, type AgentName } from '../model/taxonomy.js';
+import { AGENTS, type AgentName, type PhaseId } from '../model/taxonomy.js';
+import type { EventSink } from '../workflow/events.js';
 import { CostMeter, DEFAULT_AGENT_BUDGET, type AgentBudget } from '../llm/budget.js';
 import { createClient, type LlmOptions } from '../llm/client.js';
 import { DEFAULT_BUDGET_USD, DEFAULT_CONCURRENCY, DEFAULT_MODEL } from '../llm/defaults.js';
@@ -70,28 +71,64 @@ export async function openSession(view: RepoView, map: SystemMap, redactor: Reda
   }
 }
 
-/**
- * Phase 2 then phases 3–8: the system explorer maps first and its notes go to every other agent;
- * the other four run in parallel on a queue.
- */
-export async function runAgents(session: AgentsSession, probeFindings: readonly Finding[], options: AgentsOptions, onProgress?: (message: string) => void): Promise<AgentResult[]> {
-  const progress = onProgress ?? (() => {});
-  const selected = new Set(options.agents ?? AGENTS);
-  const run = async (role: AgentRole, explorerNotes?: string): Promise<AgentResult> => {
-    progress(`agent ${role.name} started`);
-    const [definition, skills] = await Promise.all([loadAgent(role.name), Promise.all(role.skills.map((s) => loadSkill(s)))]);
-    const leads = probeFindings.filter((f) => f.sources.some((s) => s.kind === 'probe' && probeById(s.id)?.meta.agent === role.name));
-    const result = await runAgent({ ...session, role, definition, skills, leads, explorerNotes, focus: options.focus ?? [] });
-    progress(`agent ${role.name} ${result.status}: ${result.findings.length} finding(s), ${result.usage.turns} turn(s), $${result.usage.usd.toFixed(4)}`);
-    return result;
-  };
+export interface AgentRunHooks {
+  readonly onEvent?: EventSink;
+  /** Called as each agent finishes, before the next queued one may start; the gate listens here. */
+  readonly onResult?: (result: AgentResult) => Promise<void>;
+  /** Aborting cancels queued agents and stops running ones (their findings so far are kept). */
+  readonly signal?: AbortSignal;
+}
 
-  const results: AgentResult[] = [];
-  const explorer = ROSTER.find((role) => role.name === 'system-explorer')!;
-  if (selected.has(explorer.name)) results.push(await run(explorer));
-  const notes = results[0]?.summary;
+/** One agent with its probe leads (the probe findings of the probes it owns). */
+export async function runRole(session: AgentsSession, role: AgentRole, probeFindings: readonly Finding[], options: AgentsOptions, hooks: AgentRunHooks, explorerNotes?: string): Promise<AgentResult> {
+  const emit = hooks.onEvent ?? (() => {});
+  if (hooks.signal?.aborted) {
+    const result = cancelled(role);
+    emit({ type: 'agent-finished', agent: role.name, status: result.status, findings: 0, turns: 0, tokens: 0, usd: 0, note: result.notes[0]! });
+    await hooks.onResult?.(result);
+    return result;
+  }
+  emit({ type: 'agent-started', agent: role.name });
+  const [definition, skills] = await Promise.all([loadAgent(role.name), Promise.all(role.skills.map((s) => loadSkill(s)))]);
+  const leads = probeFindings.filter((f) => f.sources.some((s) => s.kind === 'probe' && probeById(s.id)?.meta.agent === role.name));
+  const result = await runAgent({ ...session, role, definition, skills, leads, explorerNotes, focus: options.focus ?? [], signal: hooks.signal });
+  for (const note of result.notes.filter((n) => n.startsWith('stopped:'))) emit({ type: 'budget', agent: role.name, reason: note });
+  emit({
+    type: 'agent-finished',
+    agent: role.name,
+    status: result.status,
+    findings: result.findings.length,
+    turns: result.usage.turns,
+    tokens: result.usage.inputTokens + result.usage.outputTokens,
+    usd: result.usage.usd,
+    ...(result.notes[0] ? { note: result.notes[0] } : {}),
+  });
+  await hooks.onResult?.(result);
+  return result;
+}
+
+/** Phases 3–8: the specialist agents in parallel on a queue, each told what the explorer found. */
+export async function runInParallel(session: AgentsSession, roles: readonly AgentRole[], probeFindings: readonly Finding[], options: AgentsOptions, hooks: AgentRunHooks, explorerNotes?: string): Promise<AgentResult[]> {
   const queue = new PQueue({ concurrency: session.concurrency });
-  const rest = ROSTER.filter((role) => role !== explorer && selected.has(role.name));
-  results.push(...(await Promise.all(rest.map((role) => queue.add(() => run(role, notes)) as Promise<AgentResult>))));
-  return results;
+  return Promise.all(roles.map((role) => queue.add(() => runRole(session, role, probeFindings, options, hooks, explorerNotes)) as Promise<AgentResult>));
+}
+
+/** The roles an audit runs: the explorer apart (it maps first), the others filtered by --agents and --phase. */
+export function selectRoles(options: AgentsOptions, phases?: readonly PhaseId[]): { explorer: AgentRole | undefined; specialists: AgentRole[] } {
+  const selected = new Set(options.agents ?? AGENTS);
+  const inPhases = (role: AgentRole) => !phases || role.phases.some((p) => phases.includes(p));
+  const explorer = ROSTER.find((role) => role.name === 'system-explorer' && selected.has(role.name));
+  return { explorer, specialists: ROSTER.filter((role) => role.name !== 'system-explorer' && selected.has(role.name) && inPhases(role)) };
+}
+
+function cancelled(role: AgentRole): AgentResult {
+  return {
+    name: role.name,
+    status: 'cancelled',
+    findings: [],
+    rejectedLeads: [],
+    summary: undefined,
+    usage: { turns: 0, inputTokens: 0, outputTokens: 0, cacheReadTokens: 0, cacheWriteTokens: 0, usd: 0, startedAt: new Date().toISOString(), durationMs: 0 },
+    notes: ['cancelled by the stop-ship gate before it started'],
+  };
 }

@@ -32,6 +32,8 @@ export interface AgentRunInput {
   readonly focus: readonly string[];
   readonly explorerNotes?: string;
   readonly redactor: Redactor;
+  /** Stops the agent from outside (the stop-ship gate); findings so far are kept. */
+  readonly signal?: AbortSignal | undefined;
 }
 
 export interface AgentUsage {
@@ -47,8 +49,8 @@ export interface AgentUsage {
 
 export interface AgentResult {
   readonly name: AgentRole['name'];
-  /** completed: it called finish or stopped on its own; partial: a budget or fault cut it short; failed: nothing usable. */
-  readonly status: 'completed' | 'partial' | 'failed';
+  /** completed: it called finish or stopped on its own; partial: a budget, fault or the gate cut it short; failed: nothing usable; cancelled: never started. */
+  readonly status: 'completed' | 'partial' | 'failed' | 'cancelled';
   readonly findings: Finding[];
   readonly rejectedLeads: { fingerprint: string; reason: string }[];
   readonly summary: string | undefined;
@@ -96,13 +98,14 @@ export interface ConversationInput {
   readonly done: () => boolean;
   /** True when something was recorded, so a cut-short run is partial rather than failed. */
   readonly hasResults: () => boolean;
+  readonly signal?: AbortSignal | undefined;
 }
 
 /**
  * The loop every agent session shares: the SDK's tool runner drives the turns over the MCP tools
  * and the ledger tools; between turns the meter decides whether another request may go out.
  */
-export async function converse(input: ConversationInput): Promise<{ status: AgentResult['status']; notes: string[]; usage: AgentUsage }> {
+export async function converse(input: ConversationInput): Promise<{ status: 'completed' | 'partial' | 'failed'; notes: string[]; usage: AgentUsage }> {
   const { budget, system, first } = input;
   const meter = new AgentMeter(budget, input.cost);
   const notes: string[] = [];
@@ -113,7 +116,7 @@ export async function converse(input: ConversationInput): Promise<{ status: Agen
   const repoTools = input.mcpToolList.filter((t) => AGENT_MCP_TOOLS.has(t.name)) as Parameters<typeof mcpTools>[0];
   const tools = [...mcpTools(repoTools, bridge), ...input.ledgerTools];
 
-  const finish = (status: AgentResult['status']) => ({
+  const finish = (status: 'completed' | 'partial' | 'failed') => ({
     status,
     notes,
     usage: {
@@ -136,6 +139,8 @@ export async function converse(input: ConversationInput): Promise<{ status: Agen
 
   const wall = new AbortController();
   const timer = setTimeout(() => wall.abort(), budget.maxWallMs);
+  const stopFromOutside = (): void => wall.abort();
+  input.signal?.addEventListener('abort', stopFromOutside, { once: true });
   const runner = input.client.beta.messages.toolRunner(
     // thread: false sends the whole conversation each turn, as every Messages-compatible endpoint expects.
     { model: input.model, max_tokens: budget.maxTokensPerTurn, system, messages: [{ role: 'user', content: first }], tools, thread: false },
@@ -158,11 +163,16 @@ export async function converse(input: ConversationInput): Promise<{ status: Agen
     }
     return finish('completed');
   } catch (error) {
-    const reason = wall.signal.aborted ? `stopped: wall-time budget reached (${Math.round(budget.maxWallMs / 1000)} s)` : `failed: ${describe(error)}`;
+    const reason = input.signal?.aborted
+      ? 'stopped by the stop-ship gate'
+      : wall.signal.aborted
+        ? `stopped: wall-time budget reached (${Math.round(budget.maxWallMs / 1000)} s)`
+        : `failed: ${describe(error)}`;
     notes.push(input.redactor.redact(`${reason}; findings so far kept`));
     return finish(input.hasResults() || wall.signal.aborted ? 'partial' : 'failed');
   } finally {
     clearTimeout(timer);
+    input.signal?.removeEventListener('abort', stopFromOutside);
   }
 }
 

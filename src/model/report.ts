@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { LaunchContext } from './context.js';
 import { ClassifiedFinding } from './finding.js';
-import { AgentName, Category, Effort, Severity } from './taxonomy.js';
+import { AgentName, Category, Effort, PhaseId, Severity } from './taxonomy.js';
 
 export const SCHEMA_VERSION = 1;
 
@@ -50,7 +50,7 @@ export const ProbeOutcome = z.object({
 
 export const AgentRun = z.object({
   name: AgentName,
-  status: z.enum(['completed', 'partial', 'failed']),
+  status: z.enum(['completed', 'partial', 'failed', 'cancelled']),
   turns: z.number().int(),
   inputTokens: z.number().int(),
   outputTokens: z.number().int(),
@@ -80,6 +80,16 @@ export const Coverage = z.object({
   costUsd: z.number(),
 });
 
+export const WorkflowRecord = z.object({
+  phases: z.array(z.object({ phase: PhaseId, name: z.string(), state: z.enum(['pending', 'running', 'done', 'skipped']), findings: z.number().int() })),
+  phasesRequested: z.array(PhaseId).nullable().describe('The --phase selection, or null for all'),
+  focus: z.object({ terms: z.array(z.string()), files: z.number().int() }).nullable(),
+  gate: z
+    .object({ phase: PhaseId, fingerprint: z.string(), title: z.string(), location: z.string(), decision: z.enum(['continue', 'stop']), mode: z.enum(['interactive', 'fail-fast', 'report-only']) })
+    .nullable()
+    .describe('The first stop-ship finding that reached the gate, and what the gate did'),
+});
+
 export const AuditReport = z.object({
   schemaVersion: z.literal(SCHEMA_VERSION),
   tool: z.object({ name: z.literal('prod-audit'), version: z.string() }),
@@ -94,6 +104,7 @@ export const AuditReport = z.object({
   scores: z.array(CategoryScore).length(15),
   findings: z.array(ClassifiedFinding),
   plan: z.array(PlanWeek),
+  workflow: WorkflowRecord,
   coverage: Coverage,
 });
 export type AuditReport = z.infer<typeof AuditReport>;

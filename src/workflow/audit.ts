@@ -1,13 +1,14 @@
 import path from 'node:path';
-import { openSession, runAgents, type AgentsOptions } from '../agents/orchestrate.js';
-import { skepticPass } from '../agents/verify.js';
+import { openSession, runInParallel, runRole, selectRoles, type AgentsOptions } from '../agents/orchestrate.js';
 import { roleOf } from '../agents/roster.js';
 import type { AgentResult } from '../agents/runtime.js';
+import { skepticPass } from '../agents/verify.js';
 import { DEFAULT_MODEL } from '../llm/defaults.js';
+import type { LaunchContext } from '../model/context.js';
 import type { Finding, Verification } from '../model/finding.js';
 import type { AgentRun, AuditReport } from '../model/report.js';
 import { SCHEMA_VERSION } from '../model/report.js';
-import type { Category } from '../model/taxonomy.js';
+import type { Category, PhaseId } from '../model/taxonomy.js';
 import { ProbeContext } from '../probes/context.js';
 import { PROBES } from '../probes/registry.js';
 import { runProbes, type ProbeOutcome } from '../probes/run.js';
@@ -15,9 +16,14 @@ import type { Probe } from '../probes/types.js';
 import { collectRepo, type CollectOptions } from '../repo/collect.js';
 import { redactorFor } from '../repo/redactor.js';
 import type { Redactor } from '../repo/secrets.js';
+import { launchClassOf } from '../verdict/classify.js';
 import { judge, mergeFindings, verifyEvidence, type DroppedFinding } from '../verdict/index.js';
 import { VERSION } from '../version.js';
+import type { EventSink } from './events.js';
+import { resolveFocus, type ResolvedFocus } from './focus.js';
+import { StopShipGate, type GateOptions } from './gate.js';
 import { parseLaunchContext } from './launch-context.js';
+import { PhaseMachine } from './phases.js';
 import { buildSystemMap } from './system-map.js';
 
 export interface AuditOptions extends CollectOptions {
@@ -26,8 +32,13 @@ export interface AuditOptions extends CollectOptions {
   readonly probes?: readonly Probe[];
   /** With these, the specialist agents investigate after the probes; without, the run is probes only. */
   readonly agents?: AgentsOptions;
-  /** Called with one line per step of the run, for progress output. */
-  readonly onProgress?: (message: string) => void;
+  /** Only these phases (targeted audit); the others are skipped and say so. */
+  readonly phases?: readonly PhaseId[];
+  /** Paths, globs or topics; findings outside them are out of scope for this run. */
+  readonly focus?: readonly string[];
+  /** What a confirmed stop-ship finding does. @default report-only */
+  readonly gate?: GateOptions;
+  readonly onEvent?: EventSink;
   readonly now?: () => Date;
 }
 
@@ -39,98 +50,156 @@ export interface AuditResult {
   readonly redactor: Redactor;
 }
 
-/** repo → probes → agents → verify → merge → score → verdict. Offline, the probes are the whole audit. */
+const PARALLEL_PHASES: readonly PhaseId[] = [3, 4, 5, 6, 7, 8];
+
+/**
+ * The nine phases: 1 launch context, 2 system map (and the system explorer), 3–8 probes and the four
+ * specialist agents in parallel under the stop-ship gate, 9 verify, merge, score and verdict.
+ */
 export async function runAudit(options: AuditOptions): Promise<AuditResult> {
   const now = options.now ?? (() => new Date());
-  const progress = options.onProgress ?? (() => {});
+  const emit: EventSink = options.onEvent ?? (() => {});
   const startedAt = now().toISOString();
-  const probes = options.probes ?? PROBES;
+  const wanted = (phase: PhaseId): boolean => !options.phases || options.phases.includes(phase);
 
   // Collect first: a wrong target is reported before anything else is printed.
   const view = await collectRepo(options.target, options);
+  const machine = new PhaseMachine(emit);
+  const gate = new StopShipGate(options.gate ?? { mode: 'report-only' }, emit);
+
+  machine.start(1);
   const context = parseLaunchContext(options.context);
-  progress(`Phase 1: launch context read, strictness ${context.strictness}`);
+  machine.finish(1, `strictness ${context.strictness}`);
+
+  machine.start(2);
   const redactor = redactorFor(view);
-  progress(`Phase 2: collected ${view.files.length} files (${view.skipped.length} skipped)${view.git?.head ? ` at ${view.git.head.slice(0, 12)}` : ''}`);
+  const map = buildSystemMap(new ProbeContext(view));
+  const focus = options.focus && options.focus.length > 0 ? resolveFocus(options.focus, view, map) : undefined;
+  const agentsOptions = options.agents && focus ? { ...options.agents, focus: [...focus.terms, ...[...focus.files].slice(0, 200)] } : options.agents;
+  const session = agentsOptions ? await openSession(view, map, redactor, agentsOptions) : undefined;
+  try {
+    const roles = agentsOptions ? selectRoles(agentsOptions, options.phases) : { explorer: undefined, specialists: [] };
+    const explorer = session && roles.explorer ? await runRole(session, roles.explorer, [], agentsOptions!, { onEvent: emit }) : undefined;
+    machine.finish(2, `${map.routes.length} routes, ${map.externalServices.length} external services`);
 
-  const run = runProbes(view, probes, redactor);
-  const count = (status: ProbeOutcome['status']): number => run.outcomes.filter((o) => o.status === status).length;
-  const errors = count('error');
-  progress(`Phases 3-8: ${count('ran')} probes ran (${count('not-applicable')} not applicable), ${run.findings.length} raw findings${errors ? `, ${errors} probe error(s)` : ''}`);
+    const parallel = PARALLEL_PHASES.filter(wanted);
+    for (const phase of PARALLEL_PHASES.filter((p) => !wanted(p))) machine.skip(phase, 'not requested (--phase)');
+    machine.start(...parallel);
 
-  const probeCheck = verifyEvidence(run.findings, view, redactor);
-  const coverage = coverageByCategory(probes, run.outcomes);
-  const dropped: DroppedFinding[] = [...probeCheck.dropped];
-  let findings = mergeFindings(probeCheck.kept);
-  let agentRuns: AgentRun[] = [];
-  let costUsd = 0;
-  if (options.agents) {
-    const session = await openSession(view, buildSystemMap(new ProbeContext(view)), redactor, options.agents);
-    try {
-      const results = await runAgents(session, probeCheck.kept, options.agents, progress);
-      const checked = checkAgentFindings(results, view, redactor, dropped);
-      agentRuns = checked.agentRuns;
+    const selectedProbes = (options.probes ?? PROBES).filter((probe) => wanted(probe.meta.phase));
+    const run = runProbes(view, selectedProbes, redactor);
+    const dropped: DroppedFinding[] = [];
+    const probeFindings = inScope(verifyEvidence(run.findings, view, redactor), focus, dropped);
+    const coverage = coverageByCategory(selectedProbes, run.outcomes);
+    await arrive(probeFindings, 'probe', context, machine, gate, emit);
+
+    const agentRuns: AgentRun[] = explorer ? [toAgentRun(explorer, explorer.findings.length, [])] : [];
+    const agentFindings: Finding[] = [];
+    if (session && roles.specialists.length > 0) {
+      const cancel = new AbortController();
+      if (gate.stopped) cancel.abort();
+      const results = await runInParallel(session, roles.specialists, probeFindings, agentsOptions!, {
+        onEvent: emit,
+        signal: cancel.signal,
+        onResult: async (result) => {
+          const checked = verifyEvidence(result.findings, view, redactor);
+          const kept = inScope(checked, focus, dropped);
+          dropped.push(...checked.dropped.map((d) => ({ title: `${d.title} (${result.name})`, reason: d.reason })));
+          agentFindings.push(...kept);
+          agentRuns.push(toAgentRun(result, kept.length, checked.dropped));
+          if ((await arrive(kept, result.name, context, machine, gate, emit)) === 'stop') cancel.abort();
+        },
+      }, explorer?.summary);
       for (const result of results) countAgentCoverage(coverage, result);
-      findings = mergeFindings([...probeCheck.kept, ...checked.agentFindings]);
-      if (options.agents.verify) {
-        progress('Skeptic pass: trying to disprove each CRITICAL and HIGH finding');
-        findings = applyVerifications(findings, await skepticPass(session, findings), dropped);
-      }
-    } finally {
-      // The shared meter counts every request, the skeptic pass's included.
-      costUsd = session.cost.spentUsd;
-      await session.close();
     }
+    const stoppedNote = gate.stopped ? `stopped by the stop-ship gate in phase ${gate.trigger!.phase}` : undefined;
+    for (const phase of parallel) machine.finish(phase, stoppedNote);
+
+    machine.start(9);
+    let findings = mergeFindings([...probeFindings, ...agentFindings]);
+    if (session && agentsOptions?.verify && !gate.stopped) findings = applyVerifications(findings, await skepticPass(session, findings), dropped);
+    const result = judge({ findings, context, coverage });
+    machine.finish(9, result.verdict.rating);
+
+    const report: AuditReport = {
+      schemaVersion: SCHEMA_VERSION,
+      tool: { name: 'prod-audit', version: VERSION },
+      target: { name: path.basename(view.root), git: view.git },
+      startedAt,
+      finishedAt: now().toISOString(),
+      context,
+      verdict: result.verdict,
+      scores: result.scores,
+      findings: result.findings,
+      plan: result.plan,
+      workflow: {
+        phases: machine.summary(),
+        phasesRequested: options.phases ? [...options.phases] : null,
+        focus: focus ? { terms: [...focus.terms], files: focus.files.size } : null,
+        gate: gate.trigger ?? null,
+      },
+      coverage: {
+        mode: session ? 'agents' : 'probes-only',
+        filesAudited: view.files.length,
+        bytesAudited: view.totalBytes,
+        skipped: [...view.skipped],
+        probes: run.outcomes,
+        droppedFindings: dropped,
+        agents: sortRuns(agentRuns),
+        model: agentsOptions ? (agentsOptions.llm.model ?? DEFAULT_MODEL) : null,
+        costUsd: session?.cost.spentUsd ?? 0,
+      },
+    };
+    return { report, root: view.root, redactor };
+  } finally {
+    await session?.close();
   }
-
-  const result = judge({ findings, context, coverage });
-  progress(`Phase 9: verdict ${result.verdict.rating}`);
-
-  const report: AuditReport = {
-    schemaVersion: SCHEMA_VERSION,
-    tool: { name: 'prod-audit', version: VERSION },
-    target: { name: path.basename(view.root), git: view.git },
-    startedAt,
-    finishedAt: now().toISOString(),
-    context,
-    verdict: result.verdict,
-    scores: result.scores,
-    findings: result.findings,
-    plan: result.plan,
-    coverage: {
-      mode: options.agents ? 'agents' : 'probes-only',
-      filesAudited: view.files.length,
-      bytesAudited: view.totalBytes,
-      skipped: [...view.skipped],
-      probes: run.outcomes,
-      droppedFindings: dropped,
-      agents: agentRuns,
-      model: options.agents ? (options.agents.llm.model ?? DEFAULT_MODEL) : null,
-      costUsd,
-    },
-  };
-  return { report, root: view.root, redactor };
 }
 
-/** Agent findings are claims: each cited line is checked against the file; what does not match is dropped and counted. */
-function checkAgentFindings(results: readonly AgentResult[], view: Parameters<typeof verifyEvidence>[1], redactor: Redactor, dropped: DroppedFinding[]) {
-  const agentFindings: Finding[] = [];
-  const agentRuns = results.map((r): AgentRun => {
-    const { kept, dropped: rejected } = verifyEvidence(r.findings, view, redactor);
-    agentFindings.push(...kept);
-    dropped.push(...rejected.map((d) => ({ title: `${d.title} (${r.name})`, reason: d.reason })));
-    return {
-      name: r.name,
-      status: r.status,
-      ...r.usage,
-      findingsReported: r.findings.length,
-      findingsKept: kept.length,
-      rejectedLeads: r.rejectedLeads.map((l) => ({ fingerprint: l.fingerprint, reason: redactor.redact(l.reason) })),
-      summary: r.summary ?? null,
-      notes: [...r.notes, ...(rejected.length > 0 ? [`${rejected.length} finding(s) dropped: cited evidence did not match the file`] : [])],
-    };
+/**
+ * Findings arriving from a probe pass or an agent: each is announced, counted against its phase,
+ * and the stop-ship ones go to the gate.
+ */
+async function arrive(findings: readonly Finding[], source: string, context: LaunchContext, machine: PhaseMachine, gate: StopShipGate, emit: EventSink): Promise<'continue' | 'stop'> {
+  const stopShip: Finding[] = [];
+  for (const finding of findings) {
+    const isStopShip = launchClassOf(finding, context.strictness) === 'stop-ship';
+    if (isStopShip) stopShip.push(finding);
+    machine.countFinding(finding.phase);
+    const e = finding.evidence[0]!;
+    emit({ type: 'finding', phase: finding.phase, severity: finding.severity, title: finding.title, location: `${e.file}:${e.startLine}`, stopShip: isStopShip, source });
+  }
+  const phase = stopShip.reduce<PhaseId>((lowest, f) => (f.phase < lowest ? f.phase : lowest), 9);
+  return gate.check(phase, stopShip);
+}
+
+/** Keeps verified findings inside the focus; the rest are recorded as out of scope, not silently lost. */
+function inScope(checked: { kept: Finding[]; dropped: DroppedFinding[] }, focus: ResolvedFocus | undefined, dropped: DroppedFinding[]): Finding[] {
+  dropped.push(...checked.dropped);
+  if (!focus) return checked.kept;
+  return checked.kept.filter((finding) => {
+    const inside = finding.evidence.some((e) => focus.files.has(e.file));
+    if (!inside) dropped.push({ title: finding.title, reason: `outside the focus (${focus.terms.join(', ')})` });
+    return inside;
   });
-  return { agentFindings, agentRuns };
+}
+
+function toAgentRun(r: AgentResult, kept: number, rejected: readonly DroppedFinding[]): AgentRun {
+  return {
+    name: r.name,
+    status: r.status,
+    ...r.usage,
+    findingsReported: r.findings.length,
+    findingsKept: kept,
+    rejectedLeads: r.rejectedLeads,
+    summary: r.summary ?? null,
+    notes: [...r.notes, ...(rejected.length > 0 ? [`${rejected.length} finding(s) dropped: cited evidence did not match the file`] : [])],
+  };
+}
+
+const ORDER = ['system-explorer', 'code-auditor', 'security-auditor', 'reliability-auditor', 'ops-auditor'];
+function sortRuns(runs: AgentRun[]): AgentRun[] {
+  return [...runs].sort((a, b) => ORDER.indexOf(a.name) - ORDER.indexOf(b.name));
 }
 
 /**
@@ -151,18 +220,20 @@ function applyVerifications(findings: Finding[], outcomes: ReadonlyMap<string, V
   });
 }
 
-/** An agent that ran (fully or in part) audited its categories; one that failed counts as a failed check. */
-function countAgentCoverage(coverage: Map<Category, { ran: number; notApplicable: number; errored: number }>, result: AgentResult): void {
+type Coverage = Map<Category, { ran: number; notApplicable: number; errored: number }>;
+
+/** An agent that ran (fully or in part) audited its categories; one that failed or never started did not. */
+function countAgentCoverage(coverage: Coverage, result: AgentResult): void {
   for (const category of roleOf(result.name).categories) {
     const entry = coverage.get(category) ?? { ran: 0, notApplicable: 0, errored: 0 };
-    if (result.status === 'failed') entry.errored++;
+    if (result.status === 'failed' || result.status === 'cancelled') entry.errored++;
     else entry.ran++;
     coverage.set(category, entry);
   }
 }
 
-function coverageByCategory(probes: readonly Probe[], outcomes: readonly ProbeOutcome[]): Map<Category, { ran: number; notApplicable: number; errored: number }> {
-  const coverage = new Map<Category, { ran: number; notApplicable: number; errored: number }>();
+function coverageByCategory(probes: readonly Probe[], outcomes: readonly ProbeOutcome[]): Coverage {
+  const coverage: Coverage = new Map();
   const outcomeOf = new Map(outcomes.map((o) => [o.id, o.status]));
   for (const probe of probes) {
     const entry = coverage.get(probe.meta.category) ?? { ran: 0, notApplicable: 0, errored: 0 };

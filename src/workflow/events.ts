@@ -12,7 +12,7 @@ export type AuditEvent =
   | {
       readonly type: 'agent-finished';
       readonly agent: AgentName;
-      readonly status: 'completed' | 'partial' | 'failed';
+      readonly status: 'completed' | 'partial' | 'failed' | 'cancelled';
       readonly findings: number;
       readonly turns: number;
       readonly tokens: number;
@@ -28,3 +28,27 @@ export type AuditEvent =
 export type GateMode = 'interactive' | 'fail-fast' | 'report-only';
 
 export type EventSink = (event: AuditEvent) => void;
+
+/** One line of plain text per event: MCP progress notifications and plain logs. */
+export function describeEvent(event: AuditEvent): string {
+  switch (event.type) {
+    case 'phase-started':
+      return `phase ${event.phase} ${event.name} started`;
+    case 'phase-finished':
+      return `phase ${event.phase} ${event.name} finished: ${event.findings} finding(s)${event.note ? ` (${event.note})` : ''}`;
+    case 'agent-started':
+      return `agent ${event.agent} started`;
+    case 'agent-finished':
+      return `agent ${event.agent} ${event.status}: ${event.findings} finding(s), ${event.turns} turn(s), ${event.tokens} tokens, $${event.usd.toFixed(4)}${event.note ? ` (${event.note})` : ''}`;
+    case 'finding':
+      return `${event.stopShip ? 'STOP-SHIP ' : ''}${event.severity} ${event.title} at ${event.location} (phase ${event.phase}, ${event.source})`;
+    case 'gate':
+      return `gate: stop-ship in phase ${event.phase}: ${event.title} at ${event.location}; ${event.decision === 'stop' ? 'stopping' : 'continuing'} (${event.mode})`;
+    case 'budget':
+      return `agent ${event.agent} ${event.reason}`;
+    case 'error':
+      return `error: ${event.message}`;
+    case 'verdict':
+      return `verdict: ${event.rating}, readiness ${event.readinessScore}/100, ${event.stopShip} stop-ship${event.blocked ? ', blocked' : ''}`;
+  }
+}

@@ -8,6 +8,7 @@ import { climbsOut, resolveInside } from '../../repo/sandbox.js';
 import { REPORT_FORMATS, writeReports } from '../../report/write.js';
 import { FAIL_ON, gateBlocks, type FailOn } from '../../verdict/gate.js';
 import { runAudit } from '../../workflow/audit.js';
+import { describeEvent, type AuditEvent } from '../../workflow/events.js';
 import type { ToolContext } from '../context.js';
 import { guarded, ok, ToolRefused } from '../results.js';
 
@@ -74,12 +75,12 @@ export function registerAuditTools(server: McpServer, ctx: ToolContext): void {
         const outDir = await outDirInside(root, args.out);
         const token = extra._meta?.progressToken;
         let step = 0;
-        const onProgress = (message: string): void => {
-          if (token === undefined) return;
-          void extra.sendNotification({ method: 'notifications/progress', params: { progressToken: token, progress: ++step, total: 5, message } }).catch(() => {});
+        const onEvent = (event: AuditEvent): void => {
+          if (token === undefined || event.type === 'finding') return;
+          void extra.sendNotification({ method: 'notifications/progress', params: { progressToken: token, progress: ++step, message: describeEvent(event) } }).catch(() => {});
         };
         try {
-          const { report, redactor } = await runAudit({ target, context: args.context, onProgress });
+          const { report, redactor } = await runAudit({ target, context: args.context, onEvent });
           const written = await writeReports(report, outDir, args.format, redactor);
           ctx.lastReportPaths = written;
           const summary = summarise(report, args.failOn, written.map((p) => path.relative(root, p)));
