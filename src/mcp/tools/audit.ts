@@ -3,7 +3,9 @@ import path from 'node:path';
 import type { McpServer } from '@modelcontextprotocol/sdk/server/mcp.js';
 import { z } from 'zod';
 import { UserError } from '../../errors.js';
+import type { AgentsOptions } from '../../agents/orchestrate.js';
 import { AuditReport } from '../../model/report.js';
+import { AGENTS, type AgentName, type PhaseId } from '../../model/taxonomy.js';
 import { climbsOut, resolveInside } from '../../repo/sandbox.js';
 import { REPORT_FORMATS, writeReports } from '../../report/write.js';
 import { FAIL_ON, gateBlocks, type FailOn } from '../../verdict/gate.js';
@@ -64,6 +66,9 @@ export function registerAuditTools(server: McpServer, ctx: ToolContext): void {
         format: z.array(z.enum(REPORT_FORMATS)).min(1).default([...REPORT_FORMATS]).describe('Report formats to write'),
         failOn: z.enum(FAIL_ON).default('stop-ship').describe('When the verdict counts as blocked: stop-ship, high, or never'),
         out: z.string().max(1000).default(DEFAULT_OUT).describe('Folder for the reports, relative to the repository root'),
+        focus: z.array(z.string().min(1).max(200)).max(20).optional().describe('Paths, globs or topics (auth, billing, migrations, webhooks…) to keep the audit to'),
+        phases: z.array(z.number().int().min(3).max(8)).min(1).optional().describe('Only these of the parallel phases: 3 code health, 4 data safety, 5 security, 6 performance, 7 observability, 8 operations'),
+        agents: z.array(z.enum(AGENTS)).min(1).optional().describe('Which agents run, when the server has ANTHROPIC_API_KEY; default all five'),
       },
       outputSchema: VerdictSummary,
       annotations: { readOnlyHint: false, destructiveHint: false, idempotentHint: false, openWorldHint: false },
@@ -80,7 +85,14 @@ export function registerAuditTools(server: McpServer, ctx: ToolContext): void {
           void extra.sendNotification({ method: 'notifications/progress', params: { progressToken: token, progress: ++step, message: describeEvent(event) } }).catch(() => {});
         };
         try {
-          const { report, redactor } = await runAudit({ target, context: args.context, onEvent });
+          const { report, redactor } = await runAudit({
+            target,
+            context: args.context,
+            onEvent,
+            ...(args.focus ? { focus: args.focus } : {}),
+            ...(args.phases ? { phases: args.phases as PhaseId[] } : {}),
+            ...agentsFromEnvironment(args.agents),
+          });
           const written = await writeReports(report, outDir, args.format, redactor);
           ctx.lastReportPaths = written;
           const summary = summarise(report, args.failOn, written.map((p) => path.relative(root, p)));
@@ -112,6 +124,14 @@ export function registerAuditTools(server: McpServer, ctx: ToolContext): void {
         return ok(summary, renderSummary(summary));
       }),
   );
+}
+
+/** The server's own key decides whether agents run; a client cannot supply one. */
+function agentsFromEnvironment(agents: readonly AgentName[] | undefined): { agents?: AgentsOptions } {
+  const apiKey = process.env.ANTHROPIC_API_KEY?.trim();
+  if (!apiKey) return {};
+  const baseURL = process.env.ANTHROPIC_BASE_URL?.trim();
+  return { agents: { llm: { apiKey, ...(baseURL ? { baseURL } : {}) }, ...(agents ? { agents } : {}) } };
 }
 
 /** The newest JSON report: from the last run_audit, else the default reports folder. */
