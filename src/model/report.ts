@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { LaunchContext } from './context.js';
+import { SystemMap } from './system-map.js';
 import { ClassifiedFinding } from './finding.js';
 import { AgentName, Category, Effort, PhaseId, Severity } from './taxonomy.js';
 
@@ -81,6 +82,11 @@ export const Coverage = z.object({
 });
 
 export const WorkflowRecord = z.object({
+  systemType: z.object({
+    type: z.enum(['ai-pipeline', 'saas', 'e-commerce', 'api-platform']),
+    reasons: z.array(z.string()),
+    priority: z.array(Category).length(15).describe("The master checklist's priority ordering for this system type"),
+  }),
   phases: z.array(z.object({ phase: PhaseId, name: z.string(), state: z.enum(['pending', 'running', 'done', 'skipped']), findings: z.number().int() })),
   phasesRequested: z.array(PhaseId).nullable().describe('The --phase selection, or null for all'),
   focus: z.object({ terms: z.array(z.string()), files: z.number().int() }).nullable(),
@@ -104,6 +110,7 @@ export const AuditReport = z.object({
   scores: z.array(CategoryScore).length(15),
   findings: z.array(ClassifiedFinding),
   plan: z.array(PlanWeek),
+  systemMap: SystemMap,
   workflow: WorkflowRecord,
   coverage: Coverage,
 });

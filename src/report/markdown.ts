@@ -1,6 +1,6 @@
 import type { ClassifiedFinding } from '../model/finding.js';
 import type { AuditReport, CategoryStatus } from '../model/report.js';
-import { CATEGORIES, PHASES } from '../model/taxonomy.js';
+import { CATEGORIES, PHASES, type Category } from '../model/taxonomy.js';
 import { cell, fence, location, primaryLocation, sourcesOf } from './format.js';
 import { TROUBLESHOOTING } from './troubleshooting.js';
 
@@ -23,10 +23,11 @@ export function renderMarkdown(report: AuditReport): string {
   out.push(...verdictBlock(report, pick), '');
   out.push(...executiveSummary(report), '');
   out.push(...launchContext(report), '');
+  out.push(...systemMapSection(report), '');
   out.push(...scoringMatrix(report), '');
   out.push(...agentsSection(report), '');
   out.push(...stopShipList(pick(report.verdict.stopShip)), '');
-  out.push(...findingsSection(report.findings), '');
+  out.push(...findingsSection(report.findings, report.workflow.systemType.priority), '');
   out.push(...roadmap(report), '');
   out.push(...troubleshooting(report), '');
   out.push(...notAudited(report), '');
@@ -89,13 +90,34 @@ function launchContext(report: AuditReport): string[] {
   ];
 }
 
+/** Phase 2's output: architecture, data, dependencies and trust boundaries, as the map found them. */
+function systemMapSection(report: AuditReport): string[] {
+  const map = report.systemMap;
+  const list = (items: readonly string[], empty = 'none found'): string => (items.length > 0 ? items.join('; ') : empty);
+  return [
+    '## System map',
+    '',
+    `- **Runtime architecture:** ${list(map.entryPoints.map((e) => `${e.kind} \`${e.file}:${e.line}\``))}`,
+    `- **HTTP surface:** ${map.routes.length} route(s), ${map.routes.filter((r) => !r.authenticated).length} without authentication`,
+    `- **Data:** ${list(map.dataStores.map((d) => `${d.kind} via ${d.via}`))}${map.models.length > 0 ? `; models ${map.models.map((m) => m.name).join(', ')}` : ''}`,
+    `- **External dependencies:** ${list(map.externalServices.map((s) => `${s.name} (${s.via})`))}`,
+    `- **Configuration read:** ${map.envVars.length} environment variable(s)${map.envVars.length > 0 ? `: ${map.envVars.slice(0, 20).map((v) => `\`${v.name}\``).join(', ')}${map.envVars.length > 20 ? ', …' : ''}` : ''}`,
+    `- **Deploy files:** ${list(map.deployFiles.map((f) => `\`${f}\``))}`,
+    '- **Trust boundaries:**',
+    ...(map.trustBoundaries.length > 0 ? map.trustBoundaries.map((t) => `  - ${cell(t)}`) : ['  - none derived']),
+  ];
+}
+
 function scoringMatrix(report: AuditReport): string[] {
-  const rows = report.scores.map(
-    (s, i) => `| ${i + 1} | ${s.category} | ${STATUS_LABEL[s.status]} | ${s.counts.CRITICAL} | ${s.counts.HIGH} | ${s.counts.MEDIUM} | ${s.counts.LOW} | ${cell(s.note)} |`,
-  );
+  const { priority, type } = report.workflow.systemType;
+  const rows = priority
+    .map((category) => report.scores.find((s) => s.category === category)!)
+    .map((s, i) => `| ${i + 1} | ${s.category} | ${STATUS_LABEL[s.status]} | ${s.counts.CRITICAL} | ${s.counts.HIGH} | ${s.counts.MEDIUM} | ${s.counts.LOW} | ${cell(s.note)} |`);
   const c = report.verdict.counts;
   return [
     '## Scoring matrix',
+    '',
+    `Ordered by the master checklist's priorities for ${SYSTEM_TYPE_LABEL[type]} (${cell(report.workflow.systemType.reasons.join(' '))}).`,
     '',
     '| # | Category | Score | Critical | High | Medium | Low | Notes |',
     '|---|----------|-------|----------|------|--------|-----|-------|',
@@ -134,10 +156,17 @@ function stopShipList(stop: ClassifiedFinding[]): string[] {
   ];
 }
 
-function findingsSection(findings: readonly ClassifiedFinding[]): string[] {
+const SYSTEM_TYPE_LABEL: Record<AuditReport['workflow']['systemType']['type'], string> = {
+  'ai-pipeline': 'an AI / media pipeline',
+  saas: 'a SaaS platform',
+  'e-commerce': 'an e-commerce platform',
+  'api-platform': 'an API platform',
+};
+
+function findingsSection(findings: readonly ClassifiedFinding[], priority: readonly Category[]): string[] {
   if (findings.length === 0) return ['## Findings', '', 'No findings.'];
-  const out = ['## Findings', ''];
-  for (const category of CATEGORIES) {
+  const out = ['## Findings', '', 'Grouped by category, in the priority order of the scoring matrix.', ''];
+  for (const category of priority) {
     const inCategory = findings.filter((f) => f.category === category);
     if (inCategory.length === 0) continue;
     out.push(`### ${category}`, '');

@@ -25,6 +25,7 @@ import { StopShipGate, type GateOptions } from './gate.js';
 import { parseLaunchContext } from './launch-context.js';
 import { PhaseMachine } from './phases.js';
 import { buildSystemMap } from './system-map.js';
+import { detectSystemType, PRIORITY } from './system-type.js';
 
 export interface AuditOptions extends CollectOptions {
   readonly target: string;
@@ -74,6 +75,7 @@ export async function runAudit(options: AuditOptions): Promise<AuditResult> {
   machine.start(2);
   const redactor = redactorFor(view);
   const map = buildSystemMap(new ProbeContext(view));
+  const systemType = detectSystemType(map, options.context);
   const focus = options.focus && options.focus.length > 0 ? resolveFocus(options.focus, view, map) : undefined;
   const agentsOptions = options.agents && focus ? { ...options.agents, focus: [...focus.terms, ...[...focus.files].slice(0, 200)] } : options.agents;
   const session = agentsOptions ? await openSession(view, map, redactor, agentsOptions) : undefined;
@@ -132,7 +134,9 @@ export async function runAudit(options: AuditOptions): Promise<AuditResult> {
       scores: result.scores,
       findings: result.findings,
       plan: result.plan,
+      systemMap: map,
       workflow: {
+        systemType: { ...systemType, priority: [...PRIORITY[systemType.type]] },
         phases: machine.summary(),
         phasesRequested: options.phases ? [...options.phases] : null,
         focus: focus ? { terms: [...focus.terms], files: focus.files.size } : null,
