@@ -8,7 +8,7 @@ import { FAIL_ON, gateBlocks, type FailOn } from './verdict/gate.js';
 import { DEFAULT_AGENT_BUDGET } from './llm/budget.js';
 import { DEFAULT_BUDGET_USD, DEFAULT_CONCURRENCY, DEFAULT_MODEL } from './llm/defaults.js';
 import { AGENTS, type AgentName, type PhaseId } from './model/taxonomy.js';
-import type { AuditEvent } from './workflow/events.js';
+import type { ProgressStream, ProgressView } from './report/progress.js';
 import type { GateOptions } from './workflow/gate.js';
 import type { AgentsOptions } from './agents/orchestrate.js';
 import { VERSION } from './version.js';
@@ -99,6 +99,7 @@ async function audit(args: readonly string[], io: CliIO): Promise<number> {
   const { runAudit } = await import('./workflow/audit.js');
   const view = await progressView(parsed, io);
   let result;
+  let blocked: boolean;
   try {
     result = await runAudit({
       target,
@@ -106,21 +107,20 @@ async function audit(args: readonly string[], io: CliIO): Promise<number> {
       agents: parsed.agents,
       ...(parsed.phases ? { phases: parsed.phases } : {}),
       ...(parsed.focus ? { focus: parsed.focus } : {}),
-      gate: gateOptions(parsed, io),
-      onEvent: view.onEvent,
+      gate: gateOptions(parsed, io, view),
+      onEvent: (event) => view.onEvent(event),
     });
+    const { verdict } = result.report;
+    blocked = gateBlocks(result.report, parsed.failOn);
+    view.onEvent({ type: 'verdict', rating: verdict.rating, readinessScore: verdict.readinessScore, stopShip: verdict.stopShip.length, blocked });
   } finally {
     view.close();
   }
   const { report, root, redactor } = result;
   const outDir = parsed.out ? path.resolve(io.cwd, parsed.out) : path.join(root, 'packages', 'docs', 'audits');
   const paths = await writeReports(report, outDir, parsed.formats, redactor);
-  const blocked = gateBlocks(report, parsed.failOn);
-  if (parsed.json) {
-    io.stdout.write(`${JSON.stringify({ type: 'verdict', rating: report.verdict.rating, readinessScore: report.verdict.readinessScore, stopShip: report.verdict.stopShip.length, blocked, reports: paths })}\n`);
-  } else {
-    io.stdout.write(redactor.redact(renderConsoleSummary(report, paths.map((p) => displayPath(io.cwd, p)))));
-  }
+  if (parsed.json) io.stdout.write(`${JSON.stringify({ type: 'reports', paths })}\n`);
+  else io.stdout.write(redactor.redact(renderConsoleSummary(report, paths.map((p) => displayPath(io.cwd, p)))));
   return blocked ? EXIT.blocked : EXIT.ok;
 }
 
@@ -128,18 +128,30 @@ async function audit(args: readonly string[], io: CliIO): Promise<number> {
  * The gate's mode: --fail-fast stops at once; a person at a terminal is asked; anything else (CI,
  * --json, --quiet) records the stop-ship finding and lets --fail-on decide the exit code.
  */
-function gateOptions(parsed: AuditArgs, io: CliIO): GateOptions {
+function gateOptions(parsed: AuditArgs, io: CliIO, view: ProgressView): GateOptions {
   if (parsed.failFast) return { mode: 'fail-fast' };
-  if (io.ask && !parsed.json && !parsed.quiet) return { mode: 'interactive', ask: io.ask };
-  return { mode: 'report-only' };
+  const ask = io.ask;
+  if (!ask || parsed.json || parsed.quiet) return { mode: 'report-only' };
+  // The live view steps aside while the question is on the terminal.
+  return {
+    mode: 'interactive',
+    ask: async (question) => {
+      view.pause();
+      try {
+        return await ask(question);
+      } finally {
+        view.resume();
+      }
+    },
+  };
 }
 
-/** Events as a live TTY view, plain timestamped lines, JSON lines on stdout, or nothing. */
-async function progressView(parsed: AuditArgs, io: CliIO): Promise<{ onEvent: (event: AuditEvent) => void; close(): void }> {
-  const { describeEvent } = await import('./workflow/events.js');
-  if (parsed.quiet) return { onEvent: () => {}, close: () => {} };
-  if (parsed.json) return { onEvent: (event) => io.stdout.write(`${JSON.stringify(event)}\n`), close: () => {} };
-  return { onEvent: (event) => io.stderr.write(`${new Date().toISOString().slice(0, 19)}Z ${describeEvent(event)}\n`), close: () => {} };
+/** Events as a live TTY view or plain timestamped lines on stderr, JSON lines on stdout, or nothing. */
+async function progressView(parsed: AuditArgs, io: CliIO): Promise<ProgressView> {
+  const { createProgressView, progressModeFor } = await import('./report/progress.js');
+  const stderr = io.stderr as ProgressStream;
+  const mode = progressModeFor({ json: parsed.json, quiet: parsed.quiet, isTTY: Boolean(stderr.isTTY), env: io.env ?? {} });
+  return createProgressView({ mode, stream: mode === 'json' ? (io.stdout as ProgressStream) : stderr, env: io.env ?? {} });
 }
 
 /** Relative to where the user stands when that is shorter and stays below it; absolute otherwise. */

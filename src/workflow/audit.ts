@@ -66,7 +66,6 @@ export async function runAudit(options: AuditOptions): Promise<AuditResult> {
   // Collect first: a wrong target is reported before anything else is printed.
   const view = await collectRepo(options.target, options);
   const machine = new PhaseMachine(emit);
-  const gate = new StopShipGate(options.gate ?? { mode: 'report-only' }, emit);
 
   machine.start(1);
   const context = parseLaunchContext(options.context);
@@ -79,6 +78,9 @@ export async function runAudit(options: AuditOptions): Promise<AuditResult> {
   const focus = options.focus && options.focus.length > 0 ? resolveFocus(options.focus, view, map) : undefined;
   const agentsOptions = options.agents && focus ? { ...options.agents, focus: [...focus.terms, ...[...focus.files].slice(0, 200)] } : options.agents;
   const session = agentsOptions ? await openSession(view, map, redactor, agentsOptions) : undefined;
+  // Offline there is nothing left to spend after the probes, so there is nothing to ask about.
+  const gateMode = options.gate?.mode === 'interactive' && !session ? 'report-only' : (options.gate?.mode ?? 'report-only');
+  const gate = new StopShipGate({ ...options.gate, mode: gateMode }, emit);
   try {
     const roles = agentsOptions ? selectRoles(agentsOptions, options.phases) : { explorer: undefined, specialists: [] };
     const explorer = session && roles.explorer ? await runRole(session, roles.explorer, [], agentsOptions!, { onEvent: emit }) : undefined;
