@@ -1,5 +1,6 @@
 import { ProbeMeta, type Probe } from './types.js';
 import codeQuality from './code-quality/index.js';
+import concurrency from './concurrency/index.js';
 import costControl from './cost-control/index.js';
 import dataIntegrity from './data-integrity/index.js';
 import dataLifecycle from './data-lifecycle/index.js';
@@ -10,7 +11,9 @@ import permissions from './permissions/index.js';
 import recovery from './recovery/index.js';
 import reliability from './reliability/index.js';
 import security from './security/index.js';
+import stateMachine from './state-machine/index.js';
 import throughput from './throughput/index.js';
+import uiUxSafety from './ui-ux-safety/index.js';
 
 /**
  * Every probe, explicitly: one import per category folder, each folder listing its probes sorted by
@@ -18,6 +21,7 @@ import throughput from './throughput/index.js';
  */
 export const PROBES: readonly Probe[] = validate([
   ...codeQuality,
+  ...concurrency,
   ...costControl,
   ...dataIntegrity,
   ...dataLifecycle,
@@ -28,7 +32,9 @@ export const PROBES: readonly Probe[] = validate([
   ...recovery,
   ...reliability,
   ...security,
+  ...stateMachine,
   ...throughput,
+  ...uiUxSafety,
 ]);
 
 function validate(probes: Probe[]): Probe[] {
