@@ -4,7 +4,7 @@ import { parseScript, ts } from './support/ast.js';
 import { extractRoutes, type Middleware, type Route } from './support/routes.js';
 
 /** Literals without which a file cannot register a route or middleware: the cheap test before parsing. */
-const ROUTE_NEEDLES = ['.get(', '.post(', '.put(', '.patch(', '.delete(', '.all(', '.route(', '.use(', 'addHook', 'register(', '@Controller', 'useGlobalGuards'];
+const ROUTE_NEEDLE = /\.(?:get|post|put|patch|delete|all|route)\(\s*['"`\/{]|\.use\(|addHook\(|\.register\(|@Controller|useGlobalGuards/;
 const NEXT_ROUTE_PATH = /(?:^|\/)(?:app\/(?:.*\/)?route|pages\/api\/.*)\.[cm]?[jt]sx?$/;
 
 /** Packages whose presence means the target is a server (so server-only probes apply). */
@@ -17,6 +17,7 @@ const FRONT_END_PACKAGES = ['react', 'react-dom', 'vue', 'svelte', '@angular/cor
  */
 export class ProbeContext {
   private readonly asts = new Map<string, ts.SourceFile>();
+  private readonly indexes = new Map<string, Map<ts.SyntaxKind, ts.Node[]>>();
   private routeCache: { routes: Route[]; middleware: Middleware[] } | undefined;
   private dependencyCache: Set<string> | undefined;
   private manifestCache: Map<string, ReadonlySet<string>> | undefined;
@@ -50,6 +51,32 @@ export class ProbeContext {
     return sf;
   }
 
+  /**
+   * Every node of a kind in a file, from one shared walk: probes ask for calls or catch clauses
+   * without each walking the whole tree again.
+   */
+  nodesOf<T extends ts.Node>(file: SourceFile, kind: ts.SyntaxKind): readonly T[] {
+    let index = this.indexes.get(file.path);
+    if (!index) {
+      index = new Map();
+      const built = index;
+      const visit = (node: ts.Node): void => {
+        const list = built.get(node.kind);
+        if (list) list.push(node);
+        else built.set(node.kind, [node]);
+        ts.forEachChild(node, visit);
+      };
+      ts.forEachChild(this.ast(file), visit);
+      this.indexes.set(file.path, index);
+    }
+    return (index.get(kind) ?? []) as T[];
+  }
+
+  /** Every call expression in a file, in source order. */
+  calls(file: SourceFile): readonly ts.CallExpression[] {
+    return this.nodesOf<ts.CallExpression>(file, ts.SyntaxKind.CallExpression);
+  }
+
   routes(): readonly Route[] {
     return this.routeData().routes;
   }
@@ -62,7 +89,7 @@ export class ProbeContext {
     if (!this.routeCache) {
       const routes: Route[] = [];
       const middleware: Middleware[] = [];
-      const candidates = this.scripts().filter((file) => ROUTE_NEEDLES.some((needle) => file.text.includes(needle)) || NEXT_ROUTE_PATH.test(file.path));
+      const candidates = this.scripts().filter((file) => ROUTE_NEEDLE.test(file.text) || NEXT_ROUTE_PATH.test(file.path));
       for (const file of candidates) {
         const found = extractRoutes(file, this.ast(file));
         routes.push(...found.routes);

@@ -1,4 +1,4 @@
-import { calleeName, enclosingFunction, findNodes, lineOf, methodName, ts, walkNodes } from '../support/ast.js';
+import { calleeName, enclosingFunction, findNodes, lineOf, methodName, ts } from '../support/ast.js';
 import { defineProbe, type Hit } from '../types.js';
 
 /** Clean-up whose failure changes nothing: ignoring it is a decision, not an accident. */
@@ -27,12 +27,13 @@ export default defineProbe({
       .filter((file) => !/(?:^|\/)scripts?\/|\.config\.[cm]?[jt]s$/.test(file.path) && !ctx.isFrontEnd(file))
       .flatMap((file) => {
         const hits: Hit[] = [];
-        walkNodes(ctx.ast(file), (node) => {
-          const why = ts.isCatchClause(node) ? swallowingCatch(node) : ts.isCallExpression(node) ? swallowingHandler(node) : undefined;
-          if (!why) return;
+        const candidates = [...ctx.nodesOf<ts.CatchClause>(file, ts.SyntaxKind.CatchClause), ...ctx.calls(file)].sort((a, b) => a.pos - b.pos);
+        for (const node of candidates) {
+          const why = ts.isCatchClause(node) ? swallowingCatch(node) : swallowingHandler(node);
+          if (!why) continue;
           const at = ts.isCallExpression(node) && ts.isPropertyAccessExpression(node.expression) ? node.expression.name : node;
           hits.push({ file, line: lineOf(at), message: why });
-        });
+        }
         return hits;
       });
   },

@@ -47,7 +47,7 @@ function checkFile(ctx: ProbeContext, file: SourceFile, handlers: Set<ts.Functio
   const sf = ctx.ast(file);
   const aiSdk = findNodes(sf, ts.isImportDeclaration).some((imp) => stringValue(imp.moduleSpecifier) === 'ai');
   const hits: Hit[] = [];
-  for (const call of findNodes(sf, ts.isCallExpression)) {
+  for (const call of ctx.calls(file)) {
     const provider = paidProvider(call, aiSdk);
     if (!provider) continue;
     for (const { loop, iterable } of enclosingLoops(call)) {

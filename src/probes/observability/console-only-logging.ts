@@ -36,7 +36,7 @@ export default defineProbe({
       .sort((a, b) => Number(routeFiles.has(b.path)) - Number(routeFiles.has(a.path)) || (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
     if (ctx.scripts(['Logger', 'logger', 'log.']).some((file) => usesOwnLogger(ctx, file))) return [];
 
-    const calls = files.flatMap((file) => findNodes(ctx.ast(file), ts.isCallExpression).filter(isConsoleCall).map((call) => ({ file, call })));
+    const calls = files.flatMap((file) => ctx.calls(file).filter(isConsoleCall).map((call) => ({ file, call })));
     // console.log(JSON.stringify({ level, msg })) is structured logging through stdout.
     if (calls.length === 0 || calls.some(({ call }) => call.arguments[0]?.getText().startsWith('JSON.stringify('))) return [];
     const { file, call } = calls[0]!;

@@ -1,4 +1,4 @@
-import { calleeName, enclosingFunction, findNodes, isFunctionLike, lineOf, methodName, ts, walkNodes } from '../support/ast.js';
+import { calleeName, enclosingFunction, isFunctionLike, lineOf, methodName, ts, walkNodes } from '../support/ast.js';
 import { defineProbe } from '../types.js';
 
 /** Last word of a name that makes the value a secret on its own. */
@@ -38,7 +38,7 @@ export default defineProbe({
   detect(ctx) {
     // Seed scripts mint demo users for local databases, not credentials anyone relies on.
     return ctx.scripts(['Math.random']).filter((file) => !/(?:^|\/)seeds?(?:\/|\.[cm]?[jt]s$)/.test(file.path)).flatMap((file) =>
-      findNodes(ctx.ast(file), ts.isCallExpression)
+      ctx.calls(file)
         .filter((call) => calleeName(call) === 'Math.random')
         .flatMap((call) => {
           const name = secretSink(call);

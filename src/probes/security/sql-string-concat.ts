@@ -1,4 +1,4 @@
-import { calleeName, findNodes, lineOf, methodName, ts, enclosingFunction } from '../support/ast.js';
+import { calleeName, lineOf, methodName, ts, enclosingFunction } from '../support/ast.js';
 import { TaintScope } from '../support/taint.js';
 import { defineProbe } from '../types.js';
 
@@ -23,7 +23,7 @@ export default defineProbe({
   },
   detect(ctx) {
     return ctx.scripts(['query', 'execute', 'raw', 'Raw', 'Unsafe', 'prepare', 'exec']).flatMap((file) =>
-      findNodes(ctx.ast(file), ts.isCallExpression)
+      ctx.calls(file)
         .filter((call) => RAW_SQL_METHODS.has(methodName(call) ?? '') && !calleeName(call).startsWith('res.'))
         .filter((call) => {
           const first = call.arguments[0];
