@@ -24,20 +24,22 @@ export function scoreCategories(findings: readonly ClassifiedFinding[], coverage
   return CATEGORIES.map((category) => {
     const counts = countBySeverity(findings.filter((f) => f.category === category));
     const checks = coverage.get(category) ?? { ran: 0, notApplicable: 0, errored: 0 };
-    const total = counts.CRITICAL + counts.HIGH + counts.MEDIUM + counts.LOW;
-    if (counts.CRITICAL > 0 || counts.HIGH >= 3) {
-      return { category, status: 'FAIL', counts, note: counts.CRITICAL > 0 ? `${counts.CRITICAL} critical finding(s)` : `${counts.HIGH} high findings` };
-    }
-    if (counts.HIGH > 0) return { category, status: 'PARTIAL', counts, note: `${counts.HIGH} high finding(s)` };
-    if (total > 0) return { category, status: 'PASS', counts, note: `only medium/low findings (${total})` };
-    if (checks.ran > 0) {
-      const errors = checks.errored > 0 ? `; ${checks.errored} check(s) failed to run` : '';
-      return { category, status: 'PASS', counts, note: `${checks.ran} check(s) ran, nothing found${errors}` };
-    }
-    if (checks.errored > 0) return { category, status: 'NOT_AUDITED', counts, note: `${checks.errored} check(s) failed to run` };
-    if (checks.notApplicable > 0) return { category, status: 'NOT_APPLICABLE', counts, note: 'nothing in the target for these checks to judge' };
-    return { category, status: 'NOT_AUDITED', counts, note: 'no offline check covers this category; run with agents' };
+    const { status, note } = judgeCategory(counts, checks);
+    // A check that crashed is said out loud whatever the others found.
+    const errors = checks.errored > 0 && status !== 'NOT_AUDITED' ? `; ${checks.errored} check(s) failed to run` : '';
+    return { category, status, counts, note: `${note}${errors}` };
   });
+}
+
+function judgeCategory(counts: SeverityCounts, checks: CategoryCoverage): { status: CategoryScore['status']; note: string } {
+  const total = counts.CRITICAL + counts.HIGH + counts.MEDIUM + counts.LOW;
+  if (counts.CRITICAL > 0 || counts.HIGH >= 3) return { status: 'FAIL', note: counts.CRITICAL > 0 ? `${counts.CRITICAL} critical finding(s)` : `${counts.HIGH} high findings` };
+  if (counts.HIGH > 0) return { status: 'PARTIAL', note: `${counts.HIGH} high finding(s)` };
+  if (total > 0) return { status: 'PASS', note: `only medium/low findings (${total})` };
+  if (checks.ran > 0) return { status: 'PASS', note: `${checks.ran} check(s) ran, nothing found` };
+  if (checks.errored > 0) return { status: 'NOT_AUDITED', note: `${checks.errored} check(s) failed to run` };
+  if (checks.notApplicable > 0) return { status: 'NOT_APPLICABLE', note: 'nothing in the target for these checks to judge' };
+  return { status: 'NOT_AUDITED', note: 'no offline check covers this category; run with agents' };
 }
 
 /**

@@ -117,7 +117,8 @@ describe('an audit with the five agents against the fake Messages API', () => {
 
     expect(agent('ops-auditor').status).toBe('failed');
     expect(agent('ops-auditor').notes.join(' ')).toMatch(/failed: InternalServerError 500/);
-    expect(report.scores.find((s) => s.category === 'UI/UX Safety')!.status).toBe('NOT_AUDITED');
+    // Its categories keep what the probes found, and say that a check failed to run.
+    expect(report.scores.find((s) => s.category === 'Human Error')!.note).toMatch(/1 check\(s\) failed to run/);
     expect(report.verdict.rating).toBe('NOT READY');
   });
 });

@@ -1,5 +1,4 @@
-import type { Probe } from '../types.js';
+import readModifyWriteWithoutTransaction from './read-modify-write-without-transaction.js';
 
 /** Concurrency probes, sorted by id. */
-const probes: Probe[] = [];
-export default probes;
+export default [readModifyWriteWithoutTransaction];

@@ -1,4 +1,5 @@
+import paidApiCallWithoutCacheOrLimit from './paid-api-call-without-cache-or-limit.js';
 import unboundedPaidApiLoop from './unbounded-paid-api-loop.js';
 
 /** Cost Control probes, sorted by id. */
-export default [unboundedPaidApiLoop];
+export default [paidApiCallWithoutCacheOrLimit, unboundedPaidApiLoop];

@@ -1,5 +1,5 @@
-import type { Probe } from '../types.js';
+import noTtlOnTokens from './no-ttl-on-tokens.js';
+import piiWithoutDeletionPath from './pii-without-deletion-path.js';
 
 /** Data Lifecycle probes, sorted by id. */
-const probes: Probe[] = [];
-export default probes;
+export default [noTtlOnTokens, piiWithoutDeletionPath];

@@ -3,11 +3,25 @@ import codeExecWithRequestData from './code-exec-with-request-data.js';
 import committedEnvFile from './committed-env-file.js';
 import containerRunsAsRoot from './container-runs-as-root.js';
 import corsWildcardCredentials from './cors-wildcard-credentials.js';
+import csrfMissing from './csrf-missing.js';
+import githubActionsScriptInjection from './github-actions-script-injection.js';
 import hardcodedSecret from './hardcoded-secret.js';
+import hardcodedSessionSecret from './hardcoded-session-secret.js';
+import insecureCookie from './insecure-cookie.js';
 import insecureRandomToken from './insecure-random-token.js';
 import jwtDecodeWithoutVerify from './jwt-decode-without-verify.js';
+import k8sPrivilegedContainer from './k8s-privileged-container.js';
+import nosqlInjection from './nosql-injection.js';
+import openRedirect from './open-redirect.js';
+import pathTraversal from './path-traversal.js';
+import regexDos from './regex-dos.js';
 import sqlStringConcat from './sql-string-concat.js';
+import ssrf from './ssrf.js';
+import templateInjection from './template-injection.js';
+import unsafeDeserialization from './unsafe-deserialization.js';
+import weakPasswordHashing from './weak-password-hashing.js';
 import webhookWithoutSignatureCheck from './webhook-without-signature-check.js';
+import xxeEnabledParser from './xxe-enabled-parser.js';
 
 /** Security probes, sorted by id. */
 export default [
@@ -16,9 +30,23 @@ export default [
   committedEnvFile,
   containerRunsAsRoot,
   corsWildcardCredentials,
+  csrfMissing,
+  githubActionsScriptInjection,
   hardcodedSecret,
+  hardcodedSessionSecret,
+  insecureCookie,
   insecureRandomToken,
   jwtDecodeWithoutVerify,
+  k8sPrivilegedContainer,
+  nosqlInjection,
+  openRedirect,
+  pathTraversal,
+  regexDos,
   sqlStringConcat,
+  ssrf,
+  templateInjection,
+  unsafeDeserialization,
+  weakPasswordHashing,
   webhookWithoutSignatureCheck,
+  xxeEnabledParser,
 ];

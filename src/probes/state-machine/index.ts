@@ -1,5 +1,4 @@
-import type { Probe } from '../types.js';
+import statusAssignedWithoutTransitionCheck from './status-assigned-without-transition-check.js';
 
 /** State Machine probes, sorted by id. */
-const probes: Probe[] = [];
-export default probes;
+export default [statusAssignedWithoutTransitionCheck];

@@ -1,5 +1,5 @@
-import type { Probe } from '../types.js';
+import destructiveActionWithoutConfirmation from './destructive-action-without-confirmation.js';
+import unhandledErrorResponse from './unhandled-error-response.js';
 
 /** UI/UX Safety probes, sorted by id. */
-const probes: Probe[] = [];
-export default probes;
+export default [destructiveActionWithoutConfirmation, unhandledErrorResponse];

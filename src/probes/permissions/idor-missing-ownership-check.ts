@@ -1,0 +1,145 @@
+import type { ProbeContext } from '../context.js';
+import { endLineOf, findNodes, isFunctionLike, lineOf, methodName, propertyOf, ts, walkNodes } from '../support/ast.js';
+import { routeIsAuthenticated } from '../support/auth.js';
+import type { Route } from '../support/routes.js';
+import { defineProbe, type Hit } from '../types.js';
+
+/** Request parts an attacker edits freely in the URL. */
+const PARAM_READ = /\b(?:req|request|ctx|context)\.(?:params|query)\b|\bc\.req\.(?:param|query)\(/;
+/** Anything that ties the lookup to the caller or hands the decision to an authorization layer. */
+const OWNERSHIP = /\b(?:req|request|ctx\.state|res\.locals|session|c\.var)\.(?:user|auth|userId)\b|\bcurrentUser\b|\b(?:user|owner|author|creator|tenant|org|organization|organisation|account|workspace|team|company|customer|member)_?[iI]d\b|\bcreatedBy\b|\b(?:authorize|can|cannot|checkAbility|enforce|permit|isOwner|hasAccess|hasPermission|assert\w*|ensure\w*|check\w*|verify\w*(?:Owner|Access|Permission)\w*)\s*\(|\bability\b|\bpolicy\b|Policy\b/;
+/** Guards that limit a route to staff (who may see every record) or that check ownership themselves. */
+const PRIVILEGED = /admin|Admin|role|Role|permission|Permission|polic|Polic|owner|Owner|abilit|Abilit|staff|Staff|superuser|casl|Casl/;
+const BY_ID = new Set(['findById', 'findByIdAndUpdate', 'findByIdAndDelete', 'findByIdAndRemove', 'findByPk', 'delete', 'update', 'softDelete']);
+const BY_WHERE = new Set(['findUnique', 'findUniqueOrThrow', 'findFirst', 'findFirstOrThrow', 'update', 'delete', 'upsert', 'findOne', 'findOneBy', 'findOneByOrFail', 'findOneOrFail', 'deleteOne', 'updateOne', 'findOneAndUpdate', 'findOneAndDelete', 'destroy', 'softDelete']);
+const ID_KEY = /^(?:_id|id|uuid|slug|[a-z]\w*Id)$/;
+/** Records that usually belong to one user or tenant, when no Prisma schema says otherwise. */
+const OWNED_NAME = /order|invoice|payment|document|file|upload|attachment|message|conversation|chat|note|address|card|subscription|ticket|booking|reservation|transaction|cart|wallet|statement|receipt|project|workspace|draft|appointment|prescription|contract|expense|payout|refund|notification|apikey|credential|photo|report|todo|task/;
+/** Columns that make a row private to its owner, and (for writes only) columns that name its public author or seller. */
+const PRIVATE_OWNER = /^\s+(?:user|owner|tenant|org|organization|organisation|account|customer|workspace|team|company|member|buyer|patient)(?:Id|_id|ID)\s/m;
+const AUTHOR = /^\s+(?:author|creator|createdBy|seller|vendor|merchant|host|provider|poster)(?:Id|_id|ID)?\s/m;
+/** Records most apps show to every signed-in user, whoever wrote them. */
+const PUBLIC_NAME = /post|comment|review|listing|product|article|category|tag|rating|event|course|lesson|page|question|answer|thread|reply/;
+
+export default defineProbe({
+  meta: {
+    id: 'idor-missing-ownership-check',
+    title: 'Record loaded by URL id without an ownership check',
+    category: 'Permissions',
+    severity: 'HIGH',
+    phase: 5,
+    agent: 'security-auditor',
+    cwe: 'CWE-639',
+    confidence: 'medium',
+    description: 'An authenticated route reads, updates or deletes a user-owned record by an id taken from the URL (params or query) without filtering or checking it against the current user or tenant.',
+    impact: 'Any signed-in user can read or change other users’ records by editing the id in the URL (insecure direct object reference).',
+    remediation: 'Scope the query to the caller (`where: { id, userId: req.user.id }`) or compare the record’s owner with the caller before returning or changing it, ideally through one shared authorization helper.',
+    effort: 'hours',
+  },
+  applies: (ctx) => ctx.routes().some((route) => route.handler !== undefined),
+  detect(ctx) {
+    const owned = ownedModels(ctx);
+    return ctx.routes().flatMap((route): Hit[] => {
+      const handler = route.handler;
+      if (!handler?.body || !routeIsAuthenticated(ctx, route) || privileged(ctx, route) || OWNERSHIP.test(handler.body.getText())) return [];
+      const params = paramNames(handler);
+      const access = findNodes(handler.body, ts.isCallExpression).map((call) => recordAccess(call, params)).find((a) => a && isOwned(a.model, a.write, owned));
+      if (!access) return [];
+      return [{ file: route.file, line: lineOf(access.call), endLine: endLineOf(access.call), message: `${route.method} ${route.path} ${access.write ? 'changes' : 'loads'} the ${access.model} whose id comes from the URL and never checks that it belongs to the caller.` }];
+    });
+  },
+});
+
+function privileged(ctx: ProbeContext, route: Route): boolean {
+  if (/(?:^|\/)(?:admin|internal|staff|backoffice)(?:\/|$)/i.test(route.path) || route.guards.some((g) => PRIVILEGED.test(g))) return true;
+  return ctx.middleware().some((m) => m.file === route.file && m.line < route.line && m.receiver === route.receiver && PRIVILEGED.test(m.text));
+}
+
+/** Local names holding URL data: Nest `@Param()`/`@Query()` parameters, Next's `{ params }`, and variables assigned from them. */
+function paramNames(fn: ts.FunctionLikeDeclaration): Set<string> {
+  const names = new Set<string>();
+  const bind = (b: ts.BindingName): void => {
+    if (ts.isIdentifier(b)) names.add(b.text);
+    else for (const el of b.elements) if (!ts.isOmittedExpression(el)) bind(el.name);
+  };
+  fn.parameters.forEach((param, index) => {
+    const decorators = ts.canHaveDecorators(param) ? (ts.getDecorators(param) ?? []) : [];
+    if (decorators.some((d) => /^(?:Param|Query)\b/.test(d.expression.getText()))) bind(param.name);
+    if (index === 0 && ts.isIdentifier(param.name) && decorators.length === 0) names.add(`${param.name.text}.params`).add(`${param.name.text}.query`);
+    if (ts.isObjectBindingPattern(param.name)) {
+      for (const el of param.name.elements) if (/^(?:params|query)$/.test((el.propertyName ?? el.name).getText())) bind(el.name);
+    }
+  });
+  for (let pass = 0; pass < 2; pass++) {
+    walkNodes(fn, (node) => {
+      if (node !== fn && isFunctionLike(node) && !ts.isArrowFunction(node)) return false;
+      if (ts.isVariableDeclaration(node) && node.initializer && fromUrl(node.initializer, names)) bind(node.name);
+      return undefined;
+    });
+  }
+  return names;
+}
+
+function fromUrl(node: ts.Node, names: ReadonlySet<string>): boolean {
+  if (PARAM_READ.test(node.getText())) return true;
+  let found = false;
+  const visit = (child: ts.Node): void => {
+    if (found) return;
+    if ((ts.isIdentifier(child) || ts.isPropertyAccessExpression(child)) && names.has(child.getText()) && !(ts.isPropertyAccessExpression(child.parent) && child.parent.name === child)) found = true;
+    else ts.forEachChild(child, visit);
+  };
+  visit(node);
+  return found;
+}
+
+interface Access {
+  readonly call: ts.CallExpression;
+  readonly model: string;
+  readonly write: boolean;
+}
+
+/** `prisma.order.findUnique({ where: { id } })`, `Order.findById(id)`, `repo.delete(id)`, `Order.destroy({ where: { id } })`. */
+function recordAccess(call: ts.CallExpression, params: ReadonlySet<string>): Access | undefined {
+  const method = methodName(call) ?? '';
+  const callee = call.expression;
+  if (!ts.isPropertyAccessExpression(callee)) return undefined;
+  const [first, second] = call.arguments;
+  let byUrl = BY_ID.has(method) && first !== undefined && !ts.isObjectLiteralExpression(first) && fromUrl(first, params);
+  if (!byUrl && BY_WHERE.has(method)) {
+    const holder = method === 'update' && second && ts.isObjectLiteralExpression(second) && propertyOf(second, 'where') ? second : first;
+    const whereProp = holder && ts.isObjectLiteralExpression(holder) ? propertyOf(holder, 'where') : undefined;
+    const where = whereProp ?? holder;
+    // A single id key: any other key (owner, status, published) may be what scopes the lookup.
+    if (where && ts.isObjectLiteralExpression(where) && where.properties.length === 1) {
+      const prop = where.properties[0]!;
+      const key = prop.name && (ts.isIdentifier(prop.name) || ts.isStringLiteral(prop.name)) ? prop.name.text : '';
+      const value = ts.isPropertyAssignment(prop) ? prop.initializer : ts.isShorthandPropertyAssignment(prop) ? prop.name : undefined;
+      byUrl = ID_KEY.test(key) && value !== undefined && fromUrl(value, params);
+    }
+  }
+  if (!byUrl) return undefined;
+  // `getRepository(Order).findOne(...)` names its entity in the argument.
+  const target = ts.isCallExpression(callee.expression) ? (callee.expression.arguments[0]?.getText() ?? '') : callee.expression.getText();
+  const model = (/[\w$]+$/.exec(target)?.[0] ?? '').replace(/(?:Repo|Repository|Model|Collection)$/i, '').toLowerCase();
+  return model ? { call, model, write: /update|delete|destroy|remove|upsert/i.test(method) } : undefined;
+}
+
+/** Prisma models with an owner column, or (without a schema for the model) a name that is usually owned. */
+function ownedModels(ctx: ProbeContext): Map<string, { read: boolean; write: boolean }> {
+  const models = new Map<string, { read: boolean; write: boolean }>();
+  for (const file of ctx.files(['prisma'])) {
+    for (const match of file.text.matchAll(/^model\s+(\w+)\s*\{([^}]*)\}/gm)) {
+      const name = match[1]!.toLowerCase();
+      const read = PRIVATE_OWNER.test(match[2]!) && !PUBLIC_NAME.test(name);
+      models.set(name, { read, write: read || PRIVATE_OWNER.test(match[2]!) || AUTHOR.test(match[2]!) });
+    }
+  }
+  return models;
+}
+
+function isOwned(model: string, write: boolean, schema: ReadonlyMap<string, { read: boolean; write: boolean }>): boolean {
+  // Reading another user's public profile is normal; changing or deleting it is not.
+  if (/^users?$/.test(model)) return write;
+  const known = schema.get(model) ?? schema.get(model.replace(/s$/, ''));
+  return known ? known[write ? 'write' : 'read'] : OWNED_NAME.test(model);
+}

@@ -1,0 +1,109 @@
+import type { SourceFile } from '../../repo/view.js';
+import type { ProbeContext } from '../context.js';
+import { findNodes, lineOf, propertyOf, stringValue, ts } from '../support/ast.js';
+import { defineProbe, type Hit } from '../types.js';
+
+/** Libraries that drain connections on SIGTERM for you. */
+const SHUTDOWN_PACKAGES = ['close-with-grace', '@godaddy/terminus', 'lightship', 'http-terminator', 'http-graceful-shutdown', 'fastify-graceful-shutdown', 'exit-hook', 'async-exit-hook', 'node-graceful-shutdown', '@moebius/http-graceful-shutdown'];
+/** Signal names written anywhere in code, `app.enableShutdownHooks()` (Nest) and `closeWithGrace(`: shutdown is handled somewhere. */
+const HANDLED = /\bSIG(?:TERM|INT)\b|enableShutdownHooks\s*\(|closeWithGrace\s*\(|createTerminus\s*\(|createHttpTerminator\s*\(|createLightship\s*\(/;
+/** Platforms that own the process: serverless handlers are never sent SIGTERM mid-request by the app's own code. */
+const SERVERLESS_PACKAGES = ['serverless-http', '@vendia/serverless-express', '@codegenie/serverless-express', '@netlify/functions', '@vercel/node'];
+const HTTP_MODULES = /^(?:express|fastify|koa|@nestjs\/core|(?:node:)?https?|http2|hono|@hono\/node-server|restify|@hapi\/hapi|polka|next)$/;
+const ENTRY_FILE = /(?:^|\/)(?:server|main|index|app|bootstrap|start|www)\.[cm]?[jt]s$/;
+/** Mock servers, scripts and examples do not ship. */
+const DEV_ONLY_PATH = /(?:^|\/)(?:scripts?|tools|mocks?|examples?|demo|dev|e2e|benchmarks?)\//;
+
+export default defineProbe({
+  meta: {
+    id: 'no-graceful-shutdown',
+    title: 'HTTP server without graceful shutdown',
+    category: 'Reliability',
+    severity: 'MEDIUM',
+    phase: 8,
+    agent: 'reliability-auditor',
+    confidence: 'medium',
+    description: 'The application starts an HTTP server but nothing handles SIGTERM/SIGINT (no process.on(\'SIGTERM\'), Nest enableShutdownHooks, close-with-grace, terminus, lightship or http-terminator).',
+    impact: 'Every deploy, scale-down or restart kills in-flight requests and background work mid-way: clients see errors and half-done writes are left behind.',
+    remediation: 'On SIGTERM stop accepting connections (`server.close()`), let in-flight requests finish within a deadline, close the database and queue clients, then exit; or use close-with-grace / @godaddy/terminus, or `app.enableShutdownHooks()` in Nest.',
+    effort: 'hours',
+  },
+  applies: (ctx) => listens(ctx).length > 0,
+  detect(ctx) {
+    const roots = appRoots(ctx);
+    const rootOf = (path: string): string => roots.filter((root) => path.startsWith(root)).sort((a, b) => b.length - a.length)[0] ?? '';
+    const serverApps = new Set(listens(ctx).map((hit) => rootOf(hit.file.path)));
+    // Handling in the server's own package, or in a shared package (one that starts no server), covers it.
+    const handled = new Set(
+      ctx.scripts(['SIG', 'enableShutdownHooks', 'closeWithGrace', 'createTerminus', 'Terminator', 'Lightship']).filter((file) => HANDLED.test(file.text)).map((file) => rootOf(file.path)),
+    );
+    if ([...handled].some((root) => !serverApps.has(root))) return [];
+    const reported = new Set<string>();
+    // The entry point (server.ts, main.ts, index.ts) speaks for its application, before side servers (metrics, admin).
+    const entryFirst = [...listens(ctx)].sort((a, b) => Number(!ENTRY_FILE.test(a.file.path)) - Number(!ENTRY_FILE.test(b.file.path)));
+    return entryFirst.flatMap((hit): Hit[] => {
+      const root = rootOf(hit.file.path);
+      if (handled.has(root) || reported.has(root) || [...SHUTDOWN_PACKAGES, ...SERVERLESS_PACKAGES].some((name) => dependenciesOf(ctx, root).has(name))) return [];
+      reported.add(root);
+      return [{ ...hit, message: 'This server is started but nothing in its application handles SIGTERM, so every deploy or scale-down cuts off in-flight requests.' }];
+    });
+  },
+});
+
+/** Folders holding a package.json: each is judged as one application. */
+function appRoots(ctx: ProbeContext): string[] {
+  return ctx.view.files.filter((f) => f.path === 'package.json' || f.path.endsWith('/package.json')).map((f) => f.path.slice(0, -'package.json'.length));
+}
+
+/** Dependencies of the application's package.json and of the repository root's. */
+function dependenciesOf(ctx: ProbeContext, root: string): Set<string> {
+  const names = new Set<string>();
+  for (const file of ctx.view.files.filter((f) => f.path === `${root}package.json` || f.path === 'package.json')) {
+    try {
+      const pkg = JSON.parse(file.text) as Record<string, Record<string, string> | undefined>;
+      for (const field of ['dependencies', 'devDependencies']) for (const name of Object.keys(pkg[field] ?? {})) names.add(name);
+    } catch {
+      // a broken manifest declares nothing
+    }
+  }
+  return names;
+}
+
+const memo = new WeakMap<ProbeContext, Hit[]>();
+
+function listens(ctx: ProbeContext): Hit[] {
+  let found = memo.get(ctx);
+  if (!found) {
+    found = ctx
+      .scripts(['.listen('])
+      .filter((file) => !DEV_ONLY_PATH.test(file.path) && !ctx.isFrontEnd(file))
+      .flatMap((file) => httpListens(file, ctx.ast(file)).slice(0, 1));
+    memo.set(ctx, found);
+  }
+  return found;
+}
+
+/** `app.listen(port)`, `server.listen({ port })` in a file that builds an HTTP server (imports a server module or a local app). */
+function httpListens(file: SourceFile, sf: ts.SourceFile): Hit[] {
+  const modules = [
+    ...findNodes(sf, ts.isImportDeclaration).map((imp) => stringValue(imp.moduleSpecifier) ?? ''),
+    ...findNodes(sf, ts.isCallExpression).filter((c) => c.expression.getText() === 'require').map((c) => stringValue(c.arguments[0]) ?? ''),
+  ];
+  const importsHttp = modules.some((from) => HTTP_MODULES.test(from));
+  const importsLocalApp = findNodes(sf, ts.isImportDeclaration).some((imp) => (stringValue(imp.moduleSpecifier) ?? '').startsWith('.') && /\b(?:app|server|api)\b/i.test(imp.importClause?.getText() ?? ''));
+  if (!importsHttp && !importsLocalApp) return [];
+  return findNodes(sf, ts.isCallExpression).flatMap((call) => {
+    const callee = call.expression;
+    if (!ts.isPropertyAccessExpression(callee) || callee.name.text !== 'listen' || !isPortLike(call.arguments[0])) return [];
+    // WebSocket and raw TCP servers are judged by their own lifecycle.
+    if (/\b(?:wss?|io|socket|tcp|net|grpc)\w*$/i.test(callee.expression.getText())) return [];
+    return [{ file, line: lineOf(call) }];
+  });
+}
+
+function isPortLike(arg: ts.Expression | undefined): boolean {
+  if (!arg) return false;
+  if (ts.isNumericLiteral(arg)) return true;
+  if (ts.isObjectLiteralExpression(arg)) return propertyOf(arg, 'port') !== undefined;
+  return /port/i.test(arg.getText());
+}

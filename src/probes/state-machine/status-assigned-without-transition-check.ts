@@ -1,0 +1,131 @@
+import type { SourceFile } from '../../repo/view.js';
+import type { ProbeContext } from '../context.js';
+import { enclosingFunction, expressionName, findNodes, lineOf, methodName, propertyOf, ts } from '../support/ast.js';
+import { defineProbe, type Hit } from '../types.js';
+
+/** Records whose status moves through a lifecycle where skipping or reversing a step costs money or trust. */
+const LIFECYCLE = /order|payment|invoice|subscription|booking|reservation|shipment|refund|withdrawal|payout|transfer|appointment|delivery|checkout|claim|contract|dispute|loan|quote|application|ticket|purchase/i;
+const STATUS_KEY = /^(?:status|state|\w+Status|\w+State)$/;
+const WRITES = new Set(['update', 'updateMany', 'updateOne', 'findByIdAndUpdate', 'findOneAndUpdate', 'upsert']);
+const SAVES = new Set(['save', 'persist', 'persistAndFlush', 'flush', 'update']);
+/** Reads whose first argument is a filter: a status in it means only a record in that state is loaded. */
+const FINDS = new Set(['findOne', 'find', 'findOneBy', 'findBy', 'findOneOrFail', 'findOneByOrFail', 'countDocuments', 'count', 'exists']);
+const EQUALITY = new Set([ts.SyntaxKind.EqualsEqualsEqualsToken, ts.SyntaxKind.ExclamationEqualsEqualsToken, ts.SyntaxKind.EqualsEqualsToken, ts.SyntaxKind.ExclamationEqualsToken]);
+/** A state machine or transition helper decides instead (xstate, javascript-state-machine, a hand-written canTransition). */
+const MACHINE = /transition|machine|^fsm$/i;
+/** `canShip(order)`, `assertCancellable(order)`, `isRefundable(order)`: a guard named for the transition. */
+const GUARD_NAME = /^(?:assert|ensure|check|can)\w*(?:Status|State)$|^(?:assert|ensure|can|guard)[A-Z]\w*$|^is[A-Z]\w*(?:able|Pending|Paid|Open|Active|Final|Terminal|Draft)$/;
+const SQL_UPDATE = /^\s*update\s+["`]?(\w+)["`]?\s+set\s+[\s\S]*?\b((?:\w+_)?(?:status|state))\s*=\s*'(\w+)'/i;
+const NOT_SERVER_PATH = /(?:^|\/)(?:scripts?|bin|tools|migrations?|seeds?|prisma)\//;
+
+export default defineProbe({
+  meta: {
+    id: 'status-assigned-without-transition-check',
+    title: 'Status set without checking the current status',
+    category: 'State Machine',
+    severity: 'MEDIUM',
+    phase: 3,
+    agent: 'code-auditor',
+    confidence: 'medium',
+    description: 'An order, payment, booking or similar record gets a new status (`status: \'shipped\'`, `order.status = \'REFUNDED\'`) in a function that never reads or checks its current status, in code or in the update’s where clause.',
+    impact: 'Illegal transitions go through: a refunded order gets shipped, a cancelled booking is confirmed by a late webhook, a paid invoice is paid again, and the data no longer tells what really happened.',
+    remediation: 'Guard each transition: put the allowed previous status in the where clause (`where: { id, status: \'paid\' }`) and treat zero updated rows as a conflict, or check it through one transition table or a state-machine library.',
+    effort: 'hours',
+  },
+  applies: (ctx) => ctx.scripts([STATUS_NEEDLE]).length > 0,
+  detect: (ctx) => ctx.scripts([STATUS_NEEDLE]).filter((file) => !NOT_SERVER_PATH.test(file.path) && !ctx.isFrontEnd(file)).flatMap((file) => checkFile(ctx, file)),
+});
+
+const STATUS_NEEDLE = /(?:status|state)["'`]?\s*[:=]/i;
+
+function checkFile(ctx: ProbeContext, file: SourceFile): Hit[] {
+  const sf = ctx.ast(file);
+  if (/from\s+['"](?:xstate|javascript-state-machine|robot3|@xstate\/\w+|typescript-fsm)['"]/.test(file.text)) return [];
+  const hits: Hit[] = [];
+  const report = (node: ts.Node, entity: string, key: string, value: string): void => {
+    const fn = enclosingFunction(node);
+    if (!fn?.body || findNodes(fn.body, ts.isIdentifier).some((id) => MACHINE.test(id.text) || GUARD_NAME.test(id.text)) || checksStatus(fn, key) || createsEntity(fn, entity)) return;
+    hits.push({ file, line: lineOf(node), message: `${entity} ${key} is set to ${value} without checking its current ${key}: any previous state, including a final one, is overwritten.` });
+  };
+  for (const call of findNodes(sf, ts.isCallExpression)) {
+    const method = methodName(call);
+    if (!method || !WRITES.has(method) || !ts.isPropertyAccessExpression(call.expression)) continue;
+    const entity = expressionName(call.expression.expression).split('.').at(-1) ?? '';
+    if (!LIFECYCLE.test(entity)) continue;
+    const data = splitUpdate(call).data;
+    for (const obj of (data ? [data, propertyOf(data, 'data'), propertyOf(data, '$set'), propertyOf(data, 'update')] : [])) {
+      if (!obj || !ts.isObjectLiteralExpression(obj)) continue;
+      for (const prop of obj.properties) {
+        if (ts.isPropertyAssignment(prop) && STATUS_KEY.test(prop.name.getText()) && isFixedState(prop.initializer)) report(prop, entity, prop.name.getText(), prop.initializer.getText());
+      }
+    }
+  }
+  // `order.status = 'REFUNDED'` followed by `order.save()` / `repo.save(order)`.
+  for (const assign of findNodes(sf, ts.isBinaryExpression)) {
+    const target = assign.left;
+    if (assign.operatorToken.kind !== ts.SyntaxKind.EqualsToken || !ts.isPropertyAccessExpression(target) || !STATUS_KEY.test(target.name.text) || !isFixedState(assign.right)) continue;
+    const entity = target.expression.getText();
+    const fn = enclosingFunction(assign);
+    if (!LIFECYCLE.test(entity) || !fn?.body || !savedAfter(fn, assign, entity)) continue;
+    report(assign, entity, target.name.text, assign.right.getText());
+  }
+  for (const literal of findNodes(sf, ts.isStringLiteralLike)) {
+    const sql = SQL_UPDATE.exec(literal.text);
+    if (sql && LIFECYCLE.test(sql[1]!) && !new RegExp(`\\bwhere\\b[\\s\\S]*\\b${sql[2]}\\b`, 'i').test(literal.text)) report(literal, sql[1]!, sql[2]!, `'${sql[3]}'`);
+  }
+  return hits;
+}
+
+/** `'shipped'` or `OrderStatus.SHIPPED`: a fixed target state, not a value passed through. */
+function isFixedState(expr: ts.Expression): boolean {
+  if (ts.isStringLiteralLike(expr)) return true;
+  return ts.isPropertyAccessExpression(expr) && /(?:Status|State)(?:es)?$|^\$Enums\./.test(expr.expression.getText());
+}
+
+function savedAfter(fn: ts.FunctionLikeDeclaration, assign: ts.Node, entity: string): boolean {
+  return findNodes(fn.body!, ts.isCallExpression).some((call) => {
+    if (call.getStart() < assign.getEnd() || !SAVES.has(methodName(call) ?? '') || !ts.isPropertyAccessExpression(call.expression)) return false;
+    return call.expression.expression.getText() === entity || call.arguments.some((a) => a.getText() === entity);
+  });
+}
+
+/**
+ * Filter and changes of an update: `updateOne(filter, changes)`, TypeORM `update(criteria, changes)`,
+ * `findByIdAndUpdate(id, changes)`; but Sequelize `update(changes, { where })` and Prisma `update({ where, data })`.
+ */
+function splitUpdate(call: ts.CallExpression): { filter?: ts.ObjectLiteralExpression; data?: ts.ObjectLiteralExpression } {
+  const [first, second] = call.arguments;
+  const object = (e: ts.Expression | undefined): ts.ObjectLiteralExpression | undefined => (e && ts.isObjectLiteralExpression(e) ? e : undefined);
+  if (second && !propertyOf(object(second) ?? ts.factory.createObjectLiteralExpression(), 'where')) return { filter: object(first), data: object(second) };
+  return { data: object(first) };
+}
+
+/** The current status is compared, switched on, looked up, or required by a filter. */
+function checksStatus(fn: ts.FunctionLikeDeclaration, key: string): boolean {
+  const isStatus = (e: ts.Node): boolean => (ts.isPropertyAccessExpression(e) && e.name.text === key) || (ts.isIdentifier(e) && e.text === key);
+  return findNodes(fn.body!, (n): n is ts.Node => n !== undefined).some((node) => {
+    if (ts.isBinaryExpression(node) && EQUALITY.has(node.operatorToken.kind)) return isStatus(node.left) || isStatus(node.right);
+    if (ts.isSwitchStatement(node)) return isStatus(node.expression);
+    if (ts.isElementAccessExpression(node)) return isStatus(node.argumentExpression);
+    if (ts.isCallExpression(node)) {
+      if (node.arguments.some(isStatus)) return true;
+      const method = methodName(node) ?? '';
+      const filter = WRITES.has(method) ? splitUpdate(node).filter : node.arguments[0];
+      if ((WRITES.has(method) || FINDS.has(method)) && filter && ts.isObjectLiteralExpression(filter) && hasKey(filter, key)) return true;
+    }
+    if (ts.isPropertyAssignment(node) && node.name.getText() === 'where' && ts.isObjectLiteralExpression(node.initializer)) return hasKey(node.initializer, key);
+    if (ts.isStringLiteralLike(node)) return new RegExp(`\\b(?:where|and)\\b[^;]*\\b${key}\\s*(?:=|<>|!=|in\\b)`, 'i').test(node.text);
+    return false;
+  });
+}
+
+/** `where: { id, status: 'paid' }` or `where: { AND: [{ status: { in: [...] } }] }`. */
+function hasKey(obj: ts.ObjectLiteralExpression, key: string): boolean {
+  return findNodes(obj, ts.isPropertyAssignment).some((p) => p.name.getText() === key) || obj.properties.some((p) => ts.isShorthandPropertyAssignment(p) && p.name.text === key);
+}
+
+/** A record created in the same function has a status the function itself chose. */
+function createsEntity(fn: ts.FunctionLikeDeclaration, entity: string): boolean {
+  const model = entity.replace(/^\w+\./, '').toLowerCase();
+  return findNodes(fn.body!, ts.isCallExpression).some((c) => /^(?:create|insert|insertOne)$/.test(methodName(c) ?? '') && ts.isPropertyAccessExpression(c.expression) && (expressionName(c.expression.expression).split('.').at(-1) ?? '').toLowerCase() === model);
+}

@@ -1,0 +1,111 @@
+import type { SourceFile } from '../../repo/view.js';
+import type { ProbeContext } from '../context.js';
+import { calleeName, findNodes, isFunctionLike, lineOf, propertyOf, stringValue, ts } from '../support/ast.js';
+import { defineProbe, type Hit } from '../types.js';
+
+const EVENT_PROPS = new Set(['onClick', 'onSubmit', 'onPress', 'onSelect']);
+/** Names that destroy server-side data whatever they are called on; `remove`/`cancel` only with a resource that matters. */
+const DESTRUCTIVE = /^(?:delete|destroy|purge|wipe|erase|terminate|revoke|refund)[A-Z_]\w*$|^cancel(?:Subscription|Order|Booking|Plan|Account|Membership|Reservation|Payment)\w*$|^(?:remove|deactivate|close)(?:Account|User|Member|Project|Workspace|Team|Organi[sz]ation|Org|Repo|Database)\w*$/;
+const HTTP_CLIENT = /(?:^|\.)(?:api|axios|http|\w*[cC]lient|request|fetcher|ky|\$fetch|\w*Api)$/;
+const MUTATE = /^(?:mutate|mutateAsync|trigger|execute)$/;
+const VERB = /^(?:delete|destroy|purge|wipe|erase|terminate|revoke|refund)$/;
+/** Things users remove all day and can recreate in a click: asking every time would be the worse UX. */
+const DISPOSABLE = /cart|basket|like|reaction|bookmark|favou?rite|vote|notification|follow|session|logout|sign-?out|filter|toast|draft|cache|cookie|param|query|storage|selection|preview|temp/i;
+/** Confirmation UI the button may live in: the "Yes, delete" button of a dialog confirms by itself. */
+const CONFIRM_UI = /Confirm|Dialog|Modal|Popconfirm|Popover|Drawer|Sheet/;
+/** `confirm()`, `useConfirm`, `modal.confirm`, a typed `prompt()`, or an undo toast. */
+const CONFIRMED = /confirm|^prompt$|undo/i;
+
+export default defineProbe({
+  meta: {
+    id: 'destructive-action-without-confirmation',
+    title: 'Destructive button acts without confirmation',
+    category: 'UI/UX Safety',
+    severity: 'MEDIUM',
+    phase: 3,
+    agent: 'code-auditor',
+    confidence: 'medium',
+    description: 'A click or submit handler in front-end code deletes, cancels, revokes or refunds through the API straight away, with no confirm dialog, typed confirmation or undo.',
+    impact: 'One misclick, a double tap or a stray keyboard submit destroys a user’s data or cancels their subscription, and support has to restore it from backups, if it can at all.',
+    remediation: 'Ask before acting: a confirmation dialog naming what will be destroyed (typed confirmation for whole projects or accounts), or soft-delete with an undo toast.',
+    effort: 'hours',
+  },
+  applies: (ctx) => ctx.scripts([...EVENT_PROPS]).some((file) => isUi(ctx, file)),
+  detect: (ctx) => ctx.scripts([...EVENT_PROPS]).filter((file) => isUi(ctx, file)).flatMap((file) => checkFile(ctx, file)),
+});
+
+function isUi(ctx: ProbeContext, file: SourceFile): boolean {
+  return /\.[jt]sx$/.test(file.path) || ctx.isFrontEnd(file);
+}
+
+function checkFile(ctx: ProbeContext, file: SourceFile): Hit[] {
+  const sf = ctx.ast(file);
+  const locals = localFunctions(sf);
+  // A callback received as a prop may be confirmed by the parent that passes it: not judged here.
+  for (const param of findNodes(sf, ts.isParameter)) for (const id of findNodes(param.name, ts.isIdentifier).concat(ts.isIdentifier(param.name) ? [param.name] : [])) locals.set(id.text, ts.factory.createBlock([]));
+  const hits: Hit[] = [];
+  for (const attr of findNodes(sf, ts.isJsxAttribute)) {
+    const expr = attr.initializer && ts.isJsxExpression(attr.initializer) ? attr.initializer.expression : undefined;
+    if (!EVENT_PROPS.has(attr.name.getText()) || !expr || insideConfirmation(attr)) continue;
+    const found = scan(expr, locals, 0);
+    if (!found.destroys || found.confirms || DISPOSABLE.test(found.destroys)) continue;
+    hits.push({ file, line: lineOf(attr), message: `${attr.name.getText()} calls ${found.destroys} straight away: nothing asks the user to confirm before data is destroyed.` });
+  }
+  return hits;
+}
+
+/** Named functions of the file, including `const handleDelete = useCallback(async () => ..., [])`. */
+function localFunctions(sf: ts.SourceFile): Map<string, ts.Node> {
+  const found = new Map<string, ts.Node>();
+  for (const fn of findNodes(sf, ts.isFunctionDeclaration)) if (fn.name && fn.body) found.set(fn.name.text, fn.body);
+  for (const decl of findNodes(sf, ts.isVariableDeclaration)) {
+    let init = decl.initializer;
+    if (init && ts.isCallExpression(init) && /^(?:React\.)?use(?:Callback|Event)$/.test(calleeName(init))) init = init.arguments[0];
+    if (ts.isIdentifier(decl.name) && init && isFunctionLike(init)) found.set(decl.name.text, init);
+  }
+  return found;
+}
+
+/** What a handler does, following calls into the file's own functions two levels deep. */
+function scan(node: ts.Node, locals: Map<string, ts.Node>, depth: number): { destroys?: string; confirms: boolean } {
+  let destroys: string | undefined;
+  let confirms = false;
+  const visit = (target: ts.Node, name: string): void => {
+    const local = locals.get(name);
+    if (local && depth < 2) {
+      const inner = scan(local, locals, depth + 1);
+      destroys ??= inner.destroys;
+      confirms ||= inner.confirms;
+    } else if (!local && DESTRUCTIVE.test(name)) destroys ??= target.getText().split('(')[0];
+  };
+  if (ts.isIdentifier(node)) visit(node, node.text);
+  for (const call of findNodes(node, ts.isCallExpression).concat(ts.isCallExpression(node) ? [node] : [])) {
+    const name = calleeName(call);
+    const last = name.split('.').at(-1) ?? '';
+    const owner = name.split('.').at(-2)?.replace(/Mutation$/, '') ?? '';
+    if (isDeleteRequest(call, name)) destroys ??= `${name}(${call.arguments[0]?.getText() ?? ''})`;
+    else if (MUTATE.test(last) && (DESTRUCTIVE.test(owner) || VERB.test(owner))) destroys ??= name;
+    else if (ts.isIdentifier(call.expression) || (ts.isPropertyAccessExpression(call.expression) && !/^(?:this\.)?props$/.test(call.expression.expression.getText()))) visit(call.expression, last);
+  }
+  if (findNodes(node, ts.isIdentifier).some((id) => CONFIRMED.test(id.text)) || findNodes(node, ts.isStringLiteral).some((s) => /^undo\b/i.test(s.text))) confirms = true;
+  return { destroys, confirms };
+}
+
+/** `fetch(url, { method: 'DELETE' })` or `api.delete(url)`. */
+function isDeleteRequest(call: ts.CallExpression, name: string): boolean {
+  const options = call.arguments[1];
+  if (/^(?:window\.)?fetch$|^\$?ofetch$|^useFetch$/.test(name) && options && ts.isObjectLiteralExpression(options)) return stringValue(propertyOf(options, 'method'))?.toUpperCase() === 'DELETE';
+  return /\.(?:delete|del)$/.test(name) && HTTP_CLIENT.test(name.replace(/\.(?:delete|del)$/, ''));
+}
+
+/** The button sits in a dialog, or renders only once the user has asked to confirm (`{confirming && <button>}`). */
+function insideConfirmation(attr: ts.JsxAttribute): boolean {
+  const element = attr.parent.parent;
+  if (element.attributes.properties.some((p) => p !== attr && CONFIRMED.test(p.getText()))) return true;
+  for (let node: ts.Node = element; node && !isFunctionLike(node); node = node.parent) {
+    if ((ts.isJsxElement(node) && CONFIRM_UI.test(node.openingElement.tagName.getText())) || (ts.isJsxSelfClosingElement(node) && CONFIRM_UI.test(node.tagName.getText()))) return true;
+    if (ts.isBinaryExpression(node) && node.operatorToken.kind === ts.SyntaxKind.AmpersandAmpersandToken && /confirm/i.test(node.left.getText())) return true;
+    if (ts.isConditionalExpression(node) && /confirm/i.test(node.condition.getText())) return true;
+  }
+  return false;
+}
