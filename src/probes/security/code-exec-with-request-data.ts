@@ -1,4 +1,5 @@
 import { findNodes, isFunctionLike, lineOf, propertyOf, stringValue, ts, walkNodes } from '../support/ast.js';
+import { importsOf as moduleImports, type Imports } from '../support/imports.js';
 import { TaintScope } from '../support/taint.js';
 import { defineProbe } from '../types.js';
 
@@ -47,30 +48,9 @@ export default defineProbe({
   },
 });
 
-interface Imports {
-  readonly namespaces: Set<string>;
-  readonly named: Map<string, string>;
-}
-
-/** Local names bound to a module by `import`, `require`, or `promisify(exec)`. */
+/** `importsOf`, plus `promisify(exec)` bindings. */
 function importsOf(sf: ts.SourceFile, module: RegExp): Imports {
-  const result: Imports = { namespaces: new Set(), named: new Map() };
-  const matches = (node: ts.Node | undefined): boolean => !!node && module.test(stringValue(node) ?? '');
-  walkNodes(sf, (node) => {
-    if (ts.isImportDeclaration(node) && matches(node.moduleSpecifier) && node.importClause) {
-      const { name, namedBindings } = node.importClause;
-      if (name) result.namespaces.add(name.text);
-      if (namedBindings && ts.isNamespaceImport(namedBindings)) result.namespaces.add(namedBindings.name.text);
-      if (namedBindings && ts.isNamedImports(namedBindings)) for (const el of namedBindings.elements) result.named.set(el.name.text, (el.propertyName ?? el.name).text);
-    }
-    if (ts.isVariableDeclaration(node) && node.initializer && ts.isCallExpression(node.initializer)) {
-      const init = node.initializer;
-      if (init.expression.getText() === 'require' && matches(init.arguments[0])) {
-        if (ts.isIdentifier(node.name)) result.namespaces.add(node.name.text);
-        else if (ts.isObjectBindingPattern(node.name)) for (const el of node.name.elements) result.named.set(el.name.getText(), el.propertyName?.getText() ?? el.name.getText());
-      }
-    }
-  });
+  const result = moduleImports(sf, module);
   // `const run = promisify(exec)` keeps the sink under a new name; a second pass sees the names found above.
   walkNodes(sf, (node) => {
     if (ts.isVariableDeclaration(node) && ts.isIdentifier(node.name) && node.initializer && ts.isCallExpression(node.initializer) && /promisify$/.test(node.initializer.expression.getText())) {

@@ -1,4 +1,5 @@
 import { enclosingFunction, findNodes, isFunctionLike, lineOf, propertyOf, stringValue, ts, walkNodes } from '../support/ast.js';
+import { importsOf, type Imports } from '../support/imports.js';
 import { defineProbe } from '../types.js';
 
 /** Claims whose value decides who the caller is or what it may do; `exp`/`kid` alone decide nothing. */
@@ -28,8 +29,8 @@ export default defineProbe({
       // Browser code decoding its own token to show a name is not an auth decision.
       if (/^\s*['"]use client['"]/.test(file.text) || /\.[jt]sx$/.test(file.path)) return [];
       const sf = ctx.ast(file);
-      const jwt = importsOf(sf, 'jsonwebtoken');
-      const jose = importsOf(sf, 'jose');
+      const jwt = importsOf(sf, /^jsonwebtoken$/);
+      const jose = importsOf(sf, /^jose$/);
       return findNodes(sf, ts.isCallExpression).flatMap((call) => {
         const kind = jwtCall(call, jwt, 'decode', 'verify') ?? jwtCall(call, jose, 'decodeJwt', 'jwtVerify');
         if (kind === 'verify' && allowsNone(call)) {
@@ -43,32 +44,6 @@ export default defineProbe({
     });
   },
 });
-
-interface Imports {
-  readonly namespaces: Set<string>;
-  readonly named: Map<string, string>;
-}
-
-/** Local names bound to a module by `import` or `require`. */
-function importsOf(sf: ts.SourceFile, module: string): Imports {
-  const result: Imports = { namespaces: new Set(), named: new Map() };
-  walkNodes(sf, (node) => {
-    if (ts.isImportDeclaration(node) && stringValue(node.moduleSpecifier) === module && node.importClause) {
-      const clause = node.importClause;
-      if (clause.name) result.namespaces.add(clause.name.text);
-      const bindings = clause.namedBindings;
-      if (bindings && ts.isNamespaceImport(bindings)) result.namespaces.add(bindings.name.text);
-      if (bindings && ts.isNamedImports(bindings)) for (const el of bindings.elements) result.named.set(el.name.text, (el.propertyName ?? el.name).text);
-    }
-    if (ts.isVariableDeclaration(node) && node.initializer && ts.isCallExpression(node.initializer) && node.initializer.expression.getText() === 'require' && stringValue(node.initializer.arguments[0]) === module) {
-      if (ts.isIdentifier(node.name)) result.namespaces.add(node.name.text);
-      else if (ts.isObjectBindingPattern(node.name)) {
-        for (const el of node.name.elements) if (ts.isIdentifier(el.name)) result.named.set(el.name.text, el.propertyName?.getText() ?? el.name.text);
-      }
-    }
-  });
-  return result;
-}
 
 function jwtCall(call: ts.CallExpression, imports: Imports, decode: string, verify: string): 'decode' | 'verify' | undefined {
   const callee = call.expression;

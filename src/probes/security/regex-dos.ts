@@ -1,7 +1,9 @@
-import { calleeName, enclosingFunction, findNodes, lineOf, stringValue, ts, walkNodes } from '../support/ast.js';
-import { isRequestRead, TaintScope } from '../support/taint.js';
+import { calleeName, findNodes, lineOf, stringValue, ts, walkNodes } from '../support/ast.js';
+import { requestFlow } from '../support/request-flow.js';
 import { defineProbe, type Hit } from '../types.js';
 
+// A Nest pipe checks a value's type, not its length or shape as a pattern: a piped string still reaches the regex.
+const PIPED = { piped: true };
 const PASS = /^(?:String|decodeURIComponent|decodeURI)$|\.(?:toString|trim|toLowerCase|toUpperCase)$/;
 /** Characters to compare what two pieces of a pattern can match. */
 const SAMPLE = ['a', 'Z', '5', '_', '-', '.', ' ', '\t', '\n', '@', '/', ',', ':', '<', '"', 'é'];
@@ -34,7 +36,7 @@ export default defineProbe({
         // `{ $regex: q }`: MongoDB runs the pattern, so the database backtracks instead of the event loop.
         const pattern = args ? args[0] : ts.isPropertyAssignment(node) && /^['"]?\$regex['"]?$/.test(node.name.getText()) ? node.initializer : undefined;
         const constant = pattern && stringValue(pattern);
-        if (pattern && constant === undefined && !ts.isRegularExpressionLiteral(pattern) && requestFlow(pattern, PASS)?.carries(pattern)) {
+        if (pattern && constant === undefined && !ts.isRegularExpressionLiteral(pattern) && requestFlow(pattern, PASS, undefined, PIPED)?.carries(pattern)) {
           const where = args ? 'compiled into a regular expression' : 'used as a MongoDB `$regex`';
           hits.push({ file, line: lineOf(node), severity: 'HIGH', message: `Request data is ${where}: a pattern such as \`(a+)+$\` backtracks for ever and ties up the ${args ? 'event loop' : 'database'}.` });
         }
@@ -42,7 +44,7 @@ export default defineProbe({
         const source = literal?.slice(1, literal.lastIndexOf('/')) ?? '';
         const flaw = literal && catastrophic(parse(source), { flags: literal.slice(literal.lastIndexOf('/') + 1).replace(/[gyduv]/g, ''), sample: [...new Set([...SAMPLE, ...source])] }, false);
         for (const subject of flaw ? subjectsOf(node, sf) : []) {
-          if (requestFlow(subject, PASS)?.carries(subject)) hits.push({ file, line: lineOf(subject), message: `Request data is matched against ${literal}, whose ${flaw} can backtrack exponentially on a crafted string and block the event loop.` });
+          if (requestFlow(subject, PASS, undefined, PIPED)?.carries(subject)) hits.push({ file, line: lineOf(subject), message: `Request data is matched against ${literal}, whose ${flaw} can backtrack exponentially on a crafted string and block the event loop.` });
         }
       });
       return hits;
@@ -128,51 +130,4 @@ function catastrophic(alternatives: Part[][], how: Matching, failsAfter: boolean
     }
   }
   return undefined;
-}
-
-// Request flow: the same small helper in each injection probe, until support/taint.ts has a sanitiser-aware one.
-const REQUEST_PARAM = /^(?:req|request|_req|ctx|context|c|event)$/;
-const KEEPS = [ts.SyntaxKind.PlusToken, ts.SyntaxKind.BarBarToken, ts.SyntaxKind.QuestionQuestionToken];
-type Flow = { fn: ts.FunctionLikeDeclaration; scope: TaintScope; carries: (node: ts.Node) => boolean };
-
-/**
- * The innermost request handler around `node`, and whether request content reaches an expression through locals and
- * `pass` calls: a validator's result or a lookup keyed by request data (`RULES[req.query.x]`) does not carry it.
- */
-function requestFlow(node: ts.Node, pass: RegExp): Flow | undefined {
-  let fn = enclosingFunction(node);
-  while (fn && !handlesRequest(fn)) fn = enclosingFunction(fn);
-  if (!fn) return undefined;
-  const handler = fn, scope = new TaintScope(fn), seen = new Set<ts.Node>(), first = fn.parameters[0]!.name;
-  const names = new Set(ts.isIdentifier(first) ? [first.text] : []);
-  const carries = (n: ts.Node): boolean => {
-    if (seen.has(n)) return false;
-    seen.add(n);
-    if (isRequestRead(n, names)) return true;
-    const from = ts.isIdentifier(n) ? sourcesOf(n.text, handler) : [];
-    if (ts.isIdentifier(n)) return from.length > 0 ? from.some(carries) : scope.mentions(n);
-    if (ts.isParenthesizedExpression(n) || ts.isAwaitExpression(n) || ts.isAsExpression(n) || ts.isNonNullExpression(n) || (ts.isPropertyAccessExpression(n) && n.name.text !== 'length') || ts.isElementAccessExpression(n) || ts.isSpreadElement(n) || ts.isSpreadAssignment(n)) return carries(n.expression);
-    if (ts.isTemplateExpression(n)) return n.templateSpans.some((span) => carries(span.expression));
-    if (ts.isBinaryExpression(n)) return KEEPS.includes(n.operatorToken.kind) && (carries(n.left) || carries(n.right));
-    if (ts.isConditionalExpression(n)) return carries(n.whenTrue) || carries(n.whenFalse);
-    if (!(ts.isCallExpression(n) || ts.isNewExpression(n)) || !pass.test(calleeName(n))) return false;
-    return [...(n.arguments ?? []), ...(ts.isPropertyAccessExpression(n.expression) ? [n.expression.expression] : [])].some(carries);
-  };
-  return { fn, scope, carries: (n) => (seen.clear(), carries(n)) };
-}
-
-/** What a local is assigned from in the handler: declarations, `for (const x of …)`, plain assignments. */
-function sourcesOf(name: string, fn: ts.Node): ts.Node[] {
-  const binds = (b: ts.BindingName): boolean => (ts.isIdentifier(b) ? b.text === name : b.elements.some((el) => !ts.isOmittedExpression(el) && binds(el.name)));
-  const found: ts.Node[] = [];
-  walkNodes(fn, (n) => {
-    if (ts.isVariableDeclaration(n) && n.initializer && binds(n.name)) found.push(n.initializer);
-    if (ts.isForOfStatement(n) && ts.isVariableDeclarationList(n.initializer) && n.initializer.declarations.some((d) => binds(d.name))) found.push(n.expression);
-    if (ts.isBinaryExpression(n) && n.operatorToken.kind === ts.SyntaxKind.EqualsToken && ts.isIdentifier(n.left) && n.left.text === name) found.push(n.right);
-  });
-  return found;
-}
-
-function handlesRequest(fn: ts.FunctionLikeDeclaration): boolean {
-  return fn.parameters.some((p, i) => (i === 0 && REQUEST_PARAM.test(p.name.getText())) || /^@(?:Body|Query|Param|Headers|Req)\b/.test(p.getText()) || (i === 0 && /^\{[^}]*\b(?:body|query|params|searchParams|request)\b/.test(p.name.getText())));
 }
