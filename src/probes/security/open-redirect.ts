@@ -1,5 +1,5 @@
 import { calleeName, findNodes, lineOf, propertyOf, stringValue, ts } from '../support/ast.js';
-import { requestFlow, sourcesOf, type Flow } from '../support/request-flow.js';
+import { decidesDestination, guardedBefore, requestFlow } from '../support/request-flow.js';
 import { defineProbe } from '../types.js';
 
 /** `res.redirect`, `reply.redirect`, Koa `ctx.redirect`, `NextResponse.redirect`, Remix/Next/SvelteKit `redirect()`. */
@@ -37,7 +37,7 @@ export default defineProbe({
           if (targets.length === 0) return [];
           // The victim's own headers and cookies, and the request's own URL, are not the attacker's to choose.
           const flow = requestFlow(call, PASS, (field) => !/^(?:headers|cookies|url|nexturl|req)$/.test(field));
-          if (!flow || guarded(flow, call) || !targets.some((target) => controlsTarget(target, flow))) return [];
+          if (!flow || guardedBefore(flow, call, GUARD) || !targets.some((target) => decidesDestination(target, flow, OPEN_TARGET))) return [];
           return [{ file, line: lineOf(call), message: `${calleeName(call)}() sends the user to a URL taken from the request, so a link on this site can forward to any other site.` }];
         }),
       );
@@ -54,37 +54,3 @@ function targetsOf(call: ts.CallExpression): ts.Expression[] {
   return location ? [location] : [];
 }
 
-/** Whether request data decides where the redirect goes, not only a path under this site or a fixed host. */
-function controlsTarget(node: ts.Node, flow: Flow, depth = 0): boolean {
-  if (depth > 8) return false;
-  if (ts.isParenthesizedExpression(node) || ts.isAwaitExpression(node) || ts.isAsExpression(node) || ts.isNonNullExpression(node)) return controlsTarget(node.expression, flow, depth + 1);
-  if (ts.isPropertyAccessExpression(node) && /^(?:href|origin)$/.test(node.name.text)) return controlsTarget(node.expression, flow, depth + 1);
-  if (ts.isIdentifier(node)) {
-    const from = sourcesOf(node.text, flow.fn);
-    return from.length > 0 ? from.some((source) => controlsTarget(source, flow, depth + 1)) : flow.carries(node);
-  }
-  // `new URL(next, request.url)`: an absolute `next` replaces the base.
-  if (ts.isNewExpression(node) && calleeName(node) === 'URL') {
-    const [input, base] = node.arguments ?? [];
-    return !!input && (controlsTarget(input, flow, depth + 1) || (!!base && !/^[a-z][\w+.-]*:/i.test(stringValue(input) ?? '') && flow.carries(base)));
-  }
-  const parts = pieces(node);
-  if (!parts) return flow.carries(node);
-  const at = parts.findIndex((part) => typeof part !== 'string' && flow.carries(part));
-  return at >= 0 && OPEN_TARGET.test(parts.slice(0, at).map((part) => (typeof part === 'string' ? part : '\0')).join(''));
-}
-
-/** A template or `+` chain as literal text and expressions, left to right; undefined for anything else. */
-function pieces(node: ts.Node): (string | ts.Expression)[] | undefined {
-  if (ts.isTemplateExpression(node)) return [node.head.text, ...node.templateSpans.flatMap((span) => [span.expression, span.literal.text])];
-  if (!ts.isBinaryExpression(node) || node.operatorToken.kind !== ts.SyntaxKind.PlusToken) return undefined;
-  const side = (n: ts.Expression) => pieces(n) ?? [stringValue(n) ?? n];
-  return [...side(node.left), ...side(node.right)];
-}
-
-/** A check on the request data before the redirect: `next.startsWith('/')`, `ALLOWED.has(url.host)`, `isSafeRedirect(next)`. */
-function guarded(flow: Flow, sink: ts.Node): boolean {
-  return findNodes(flow.fn, (n): n is ts.CallExpression | ts.BinaryExpression => ts.isCallExpression(n) || ts.isBinaryExpression(n)).some((n) =>
-    n !== sink && n.end <= sink.end && (ts.isCallExpression(n) ? GUARD.test(calleeName(n).split('.').pop()!) : /[!=]==?/.test(n.operatorToken.getText()) && /\.(?:host|hostname|origin)\b/.test(n.getText())) && flow.scope.mentions(n),
-  );
-}

@@ -1,5 +1,5 @@
-import { calleeName, findNodes, lineOf, propertyOf, stringValue, ts } from '../support/ast.js';
-import { requestFlow, sourcesOf, type Flow } from '../support/request-flow.js';
+import { calleeName, findNodes, lineOf, propertyOf, ts } from '../support/ast.js';
+import { decidesDestination, guardedBefore, requestFlow } from '../support/request-flow.js';
 import { defineProbe } from '../types.js';
 
 /** HTTP clients by callee: global/node-fetch/undici fetch, axios, got, Nest's HttpService, node's http(s). */
@@ -37,7 +37,7 @@ export default defineProbe({
           const name = calleeName(call);
           if (!CLIENT.test(name) || (name === 'fetch' && ownFetch) || !call.arguments[0]) return [];
           const flow = requestFlow(call, PASS, (field) => !/^(?:headers|url|nexturl|req)$/.test(field));
-          if (!flow || guarded(flow, call) || !urlsOf(call.arguments[0]).some((url) => controlsHost(url, flow))) return [];
+          if (!flow || guardedBefore(flow, call, GUARD) || !urlsOf(call.arguments[0]).some((url) => decidesDestination(url, flow, OPEN_AUTHORITY))) return [];
           return [{ file, line: lineOf(call), message: `Request data decides where ${name}() connects (scheme or host), so callers can aim it at internal addresses.` }];
         });
       });
@@ -50,37 +50,3 @@ function urlsOf(arg: ts.Expression): ts.Expression[] {
   return ['url', 'baseURL', 'prefixUrl', 'origin', 'host', 'hostname'].map((key) => propertyOf(arg, key)).filter((v): v is ts.Expression => v !== undefined);
 }
 
-/** Whether request data decides the scheme or host of the URL `node` evaluates to, not only a path under a fixed base. */
-function controlsHost(node: ts.Node, flow: Flow, depth = 0): boolean {
-  if (depth > 8) return false;
-  if (ts.isParenthesizedExpression(node) || ts.isAwaitExpression(node) || ts.isAsExpression(node) || ts.isNonNullExpression(node)) return controlsHost(node.expression, flow, depth + 1);
-  if (ts.isPropertyAccessExpression(node) && /^(?:href|origin)$/.test(node.name.text)) return controlsHost(node.expression, flow, depth + 1);
-  if (ts.isIdentifier(node)) {
-    const from = sourcesOf(node.text, flow.fn);
-    return from.length > 0 ? from.some((source) => controlsHost(source, flow, depth + 1)) : flow.carries(node);
-  }
-  // `new URL(input, base)`: an absolute input replaces the base; a relative one keeps the base's host.
-  if (ts.isNewExpression(node) && calleeName(node) === 'URL') {
-    const [input, base] = node.arguments ?? [];
-    return !!input && (controlsHost(input, flow, depth + 1) || (!!base && !/^[a-z][\w+.-]*:/i.test(stringValue(input) ?? '') && flow.carries(base)));
-  }
-  const parts = pieces(node);
-  if (!parts) return flow.carries(node);
-  const at = parts.findIndex((part) => typeof part !== 'string' && flow.carries(part));
-  return at >= 0 && OPEN_AUTHORITY.test(parts.slice(0, at).map((part) => (typeof part === 'string' ? part : '\0')).join(''));
-}
-
-/** A template or `+` chain as literal text and expressions, left to right; undefined for anything else. */
-function pieces(node: ts.Node): (string | ts.Expression)[] | undefined {
-  if (ts.isTemplateExpression(node)) return [node.head.text, ...node.templateSpans.flatMap((span) => [span.expression, span.literal.text])];
-  if (!ts.isBinaryExpression(node) || node.operatorToken.kind !== ts.SyntaxKind.PlusToken) return undefined;
-  const side = (n: ts.Expression) => pieces(n) ?? [stringValue(n) ?? n];
-  return [...side(node.left), ...side(node.right)];
-}
-
-/** A check on the request data before the call: an allow-list lookup, a host comparison, a URL validator. */
-function guarded(flow: Flow, sink: ts.Node): boolean {
-  return findNodes(flow.fn, (n): n is ts.CallExpression | ts.BinaryExpression => ts.isCallExpression(n) || ts.isBinaryExpression(n)).some((n) =>
-    n !== sink && n.end <= sink.end && (ts.isCallExpression(n) ? GUARD.test(calleeName(n).split('.').pop()!) : /[!=]==?/.test(n.operatorToken.getText()) && /\.(?:host|hostname|origin)\b/.test(n.getText())) && flow.scope.mentions(n),
-  );
-}

@@ -1,4 +1,4 @@
-import { calleeName, enclosingFunction, ts, walkNodes } from './ast.js';
+import { calleeName, enclosingFunction, findNodes, stringValue, ts, walkNodes } from './ast.js';
 import { isRequestRead, TaintScope } from './taint.js';
 
 // Kept apart from taint.ts until TaintScope grows a sanitiser-aware flow of its own.
@@ -60,4 +60,49 @@ export function fieldOf(n: ts.Node, fn: ts.FunctionLikeDeclaration): string {
 
 export function handlesRequest(fn: ts.FunctionLikeDeclaration): boolean {
   return fn.parameters.some((p, i) => (i === 0 && REQUEST_PARAM.test(p.name.getText())) || /^@(?:Body|Query|Param|Headers|Req)\b/.test(p.getText()) || (i === 0 && /^\{[^}]*\b(?:body|query|params|searchParams|request)\b/.test(p.name.getText())));
+}
+
+/**
+ * Whether request data decides the start of the URL `node` evaluates to — its scheme and host, or
+ * (for redirects) whether it stays on this site — rather than only a path under a fixed prefix.
+ * `open` matches the literal text before the first request-controlled piece when that text still
+ * leaves the destination open (e.g. nothing, `https://`, or a lone `/` that `//evil.com` escapes).
+ */
+export function decidesDestination(node: ts.Node, flow: Flow, open: RegExp, depth = 0): boolean {
+  if (depth > 8) return false;
+  const again = (next: ts.Node): boolean => decidesDestination(next, flow, open, depth + 1);
+  if (ts.isParenthesizedExpression(node) || ts.isAwaitExpression(node) || ts.isAsExpression(node) || ts.isNonNullExpression(node)) return again(node.expression);
+  if (ts.isPropertyAccessExpression(node) && /^(?:href|origin)$/.test(node.name.text)) return again(node.expression);
+  if (ts.isIdentifier(node)) {
+    const from = sourcesOf(node.text, flow.fn);
+    return from.length > 0 ? from.some(again) : flow.carries(node);
+  }
+  // `new URL(input, base)`: an absolute input replaces the base; a relative one keeps the base's host.
+  if (ts.isNewExpression(node) && calleeName(node) === 'URL') {
+    const [input, base] = node.arguments ?? [];
+    return !!input && (again(input) || (!!base && !/^[a-z][\w+.-]*:/i.test(stringValue(input) ?? '') && flow.carries(base)));
+  }
+  const parts = pieces(node);
+  if (!parts) return flow.carries(node);
+  const at = parts.findIndex((part) => typeof part !== 'string' && flow.carries(part));
+  return at >= 0 && open.test(parts.slice(0, at).map((part) => (typeof part === 'string' ? part : '\0')).join(''));
+}
+
+/** A template or `+` chain as literal text and expressions, left to right; undefined for anything else. */
+export function pieces(node: ts.Node): (string | ts.Expression)[] | undefined {
+  if (ts.isTemplateExpression(node)) return [node.head.text, ...node.templateSpans.flatMap((span) => [span.expression, span.literal.text])];
+  if (!ts.isBinaryExpression(node) || node.operatorToken.kind !== ts.SyntaxKind.PlusToken) return undefined;
+  const side = (n: ts.Expression) => pieces(n) ?? [stringValue(n) ?? n];
+  return [...side(node.left), ...side(node.right)];
+}
+
+/** A check on the request data before `sink`: a call whose name matches `guard`, or a host/origin comparison. */
+export function guardedBefore(flow: Flow, sink: ts.Node, guard: RegExp): boolean {
+  return findNodes(flow.fn, (n): n is ts.CallExpression | ts.BinaryExpression => ts.isCallExpression(n) || ts.isBinaryExpression(n)).some(
+    (n) =>
+      n !== sink &&
+      n.end <= sink.end &&
+      (ts.isCallExpression(n) ? guard.test(calleeName(n).split('.').pop()!) : /[!=]==?/.test(n.operatorToken.getText()) && /\.(?:host|hostname|origin)\b/.test(n.getText())) &&
+      flow.scope.mentions(n),
+  );
 }
