@@ -1,5 +1,5 @@
 import { appHasAuth, isPublicPath, routeIsAuthenticated } from '../support/auth.js';
-import { MUTATING } from '../support/routes.js';
+import { MUTATING, type Route } from '../support/routes.js';
 import { defineProbe } from '../types.js';
 
 export default defineProbe({
@@ -22,7 +22,17 @@ export default defineProbe({
     if (!appHasAuth(ctx)) return [];
     return ctx
       .routes()
-      .filter((route) => MUTATING.has(route.method) && !isPublicPath(route.path) && !routeIsAuthenticated(ctx, route))
+      .filter((route) => MUTATING.has(route.method) && !isPublicPath(route.path) && !isWebhook(route) && !routeIsAuthenticated(ctx, route))
       .map((route) => ({ file: route.file, line: route.line, message: `${route.method} ${route.path} runs without any authentication check.` }));
   },
 });
+
+/**
+ * Webhooks authenticate by signature, not by session: whether they check it is
+ * webhook-without-signature-check's question. A route is one when its router, its file or its
+ * handler says so (a `webhookRoutes` router with a prefix, a `stripe-signature` header read).
+ */
+function isWebhook(route: Route): boolean {
+  if (/webhook/i.test(route.receiver ?? '') || /(?:^|\/)webhooks?[/.]/i.test(route.file.path)) return true;
+  return /signature|webhook/i.test(route.handler?.body?.getText() ?? '');
+}
