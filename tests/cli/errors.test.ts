@@ -93,3 +93,10 @@ describe('--help and --version', () => {
     expect(help.stdout).toContain('Exit codes: 0 ready or conditionally ready, 1 blocked by the gate, 2 usage or input error, 3 internal error.');
   });
 });
+
+describe('the installed command', () => {
+  it('is executable, so `npx prod-audit` runs it directly', () => {
+    expect(() => fs.accessSync(BIN, fs.constants.X_OK)).not.toThrow();
+    expect(fs.readFileSync(BIN, 'utf8').startsWith('#!/usr/bin/env node')).toBe(true);
+  });
+});
