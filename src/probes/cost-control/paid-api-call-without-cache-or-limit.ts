@@ -1,19 +1,11 @@
 import type { ProbeContext } from '../context.js';
-import { calleeName, enclosingFunction, enclosingLoop, findNodes, isFunctionLike, lineOf, propertyOf, ts } from '../support/ast.js';
+import { calleeName, enclosingFunction, enclosingLoop, findNodes, isFunctionLike, lineOf, ts } from '../support/ast.js';
 import { appHasAuth } from '../support/auth.js';
 import type { Middleware, Route } from '../support/routes.js';
+import { paidProvider } from '../support/paid-apis.js';
 import { defineProbe, type Hit } from '../types.js';
 
 /** Calls billed per call or per token (the list unbounded-paid-api-loop bills by). */
-const PAID_CALLS: readonly [RegExp, string][] = [
-  [/\.chat\.completions\.create$|\.responses\.create$|\.embeddings\.create$|\.images\.(?:generate|edit|createVariation)$|\.audio\.\w+\.create$/, 'OpenAI'],
-  [/\.messages\.create$/, 'Anthropic or Twilio'],
-  [/(?:^|\.)generateContent$/, 'Gemini'],
-  [/^\w*replicate\w*\.run$/i, 'Replicate'],
-  [/^\w*resend\w*\.emails\.send$/i, 'Resend'],
-  [/^\w*(?:sgMail|sendgrid)\w*\.(?:send|sendMultiple)$/i, 'SendGrid'],
-];
-const AI_SDK_CALLS = new Set(['generateText', 'generateObject', 'streamText', 'streamObject', 'generateImage', 'embed', 'embedMany']);
 /** Rate limiters by name, and per-user quotas or credit balances checked before spending. */
 const LIMITS = /rate-?limit|limiter|throttl|slow-?down|quota|credits?\b|allowance/i;
 /** A cache in front of the call: a cache client, LRU, Redis/KV, memoisation or Next's data cache. */
@@ -65,18 +57,6 @@ export default defineProbe({
   },
 });
 
-function paidProvider(call: ts.CallExpression, aiSdk: boolean): string | undefined {
-  const name = calleeName(call);
-  if (aiSdk && ts.isIdentifier(call.expression) && AI_SDK_CALLS.has(name)) return 'AI SDK';
-  const found = PAID_CALLS.find(([pattern]) => pattern.test(name));
-  if (!found || /prisma|\bdb\b|repo|model\b/i.test(name.split('.').slice(0, -2).join('.'))) return undefined;
-  const params = call.arguments[0];
-  if (params && ts.isObjectLiteralExpression(params)) {
-    if (propertyOf(params, 'data')) return undefined;
-    if (found[1].startsWith('Anthropic')) return propertyOf(params, 'model') ? 'Anthropic' : propertyOf(params, 'to') ? 'Twilio' : undefined;
-  } else if (found[1].startsWith('Anthropic') && !/anthropic|claude|twilio/i.test(name)) return undefined;
-  return found[1];
-}
 
 /** `items.map((x) => openai...)`: a call per item, as a loop is. */
 function insideCallback(call: ts.Node): boolean {

@@ -1,19 +1,11 @@
 import type { SourceFile } from '../../repo/view.js';
 import type { ProbeContext } from '../context.js';
-import { calleeName, expressionName, findNodes, isFunctionLike, lineOf, propertyOf, stringValue, ts } from '../support/ast.js';
+import { calleeName, expressionName, findNodes, isFunctionLike, lineOf, stringValue, ts } from '../support/ast.js';
 import { TaintScope } from '../support/taint.js';
+import { paidProvider } from '../support/paid-apis.js';
 import { defineProbe, type Hit } from '../types.js';
 
 /** Calls billed per call or per token. Stripe is left out: its API calls cost nothing, the charges they make are the customer's. */
-const PAID_CALLS: readonly [RegExp, string][] = [
-  [/\.chat\.completions\.create$|\.responses\.create$|\.embeddings\.create$|\.images\.(?:generate|edit|createVariation)$|\.audio\.\w+\.create$/, 'OpenAI'],
-  [/\.messages\.create$/, 'Anthropic or Twilio'],
-  [/(?:^|\.)generateContent$/, 'Gemini'],
-  [/^\w*replicate\w*\.run$/i, 'Replicate'],
-  [/^\w*resend\w*\.emails\.send$/i, 'Resend'],
-  [/^\w*(?:sgMail|sendgrid|sg)\w*\.(?:send|sendMultiple)$/i, 'SendGrid'],
-];
-const AI_SDK_CALLS = new Set(['generateText', 'generateObject', 'streamText', 'streamObject', 'generateImage', 'embedMany']);
 const LOOP_CALLBACKS = new Set(['map', 'forEach', 'flatMap', 'reduce', 'filter', 'some', 'every']);
 const COMPARISON = new Set([ts.SyntaxKind.GreaterThanToken, ts.SyntaxKind.GreaterThanEqualsToken, ts.SyntaxKind.LessThanToken, ts.SyntaxKind.LessThanEqualsToken]);
 /** Array size capped by a validation schema (zod/yup/Joi `.array(...).max(n)`, class-validator, JSON schema). */
@@ -61,19 +53,6 @@ function checkFile(ctx: ProbeContext, file: SourceFile, handlers: Set<ts.Functio
   return hits;
 }
 
-function paidProvider(call: ts.CallExpression, aiSdk: boolean): string | undefined {
-  const name = calleeName(call);
-  if (aiSdk && ts.isIdentifier(call.expression) && AI_SDK_CALLS.has(name)) return 'AI SDK';
-  const found = PAID_CALLS.find(([pattern]) => pattern.test(name));
-  if (!found || /prisma|\bdb\b|repo|model\b/i.test(name.split('.').slice(0, -2).join('.'))) return undefined;
-  const params = call.arguments[0];
-  if (params && ts.isObjectLiteralExpression(params)) {
-    if (propertyOf(params, 'data')) return undefined; // an ORM create
-    // `client.messages.create` is Anthropic when it names a model, Twilio when it names a recipient.
-    if (found[1].startsWith('Anthropic')) return propertyOf(params, 'model') ? 'Anthropic' : propertyOf(params, 'to') ? 'Twilio' : undefined;
-  } else if (found[1].startsWith('Anthropic') && !/anthropic|claude|twilio/i.test(name)) return undefined;
-  return found[1];
-}
 
 /** Every loop that repeats the call, innermost first, up to the function that owns them. */
 function enclosingLoops(call: ts.Node): { loop: ts.Node; iterable: ts.Expression }[] {
