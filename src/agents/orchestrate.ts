@@ -1,6 +1,3 @@
-import type Anthropic from '@anthropic-ai/sdk';
-import type { Tool } from '@modelcontextprotocol/sdk/types.js';
-import type { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import PQueue from 'p-queue';
 import type { Finding } from '../model/finding.js';
 import type { SystemMap } from '../model/system-map.js';
@@ -15,7 +12,7 @@ import type { Redactor } from '../repo/secrets.js';
 import type { RepoView } from '../repo/view.js';
 import { loadAgent, loadSkill } from './definitions.js';
 import { ROSTER, type AgentRole } from './roster.js';
-import { runAgent, type AgentResult } from './runtime.js';
+import { runAgent, type AgentResult, type SessionParts } from './runtime.js';
 
 export interface AgentsOptions {
   readonly llm: LlmOptions;
@@ -34,16 +31,9 @@ export interface AgentsOptions {
 }
 
 /** What every agent session of one audit shares: the client, the spend meter, the MCP tools and the map. */
-export interface AgentsSession {
-  readonly client: Anthropic;
-  readonly model: string;
-  readonly budget: AgentBudget;
-  readonly cost: CostMeter;
+export interface AgentsSession extends SessionParts {
   readonly concurrency: number;
-  readonly mcp: Client;
-  readonly mcpToolList: readonly Tool[];
   readonly map: SystemMap;
-  readonly redactor: Redactor;
   close(): Promise<void>;
 }
 

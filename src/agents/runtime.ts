@@ -17,21 +17,25 @@ import type { AgentRole } from './roster.js';
 /** The MCP tools an agent may call: the read-only repository view, never the audit itself. */
 const AGENT_MCP_TOOLS = new Set(['list_files', 'read_file', 'search', 'git_log', 'git_diff', 'git_blame', 'system_map']);
 
-export interface AgentRunInput {
-  readonly role: AgentRole;
-  readonly definition: AgentDefinition;
-  readonly skills: readonly SkillDefinition[];
+/** What every model session of an audit shares: the client, the budgets and meter, the MCP tools, the redactor. */
+export interface SessionParts {
   readonly client: Anthropic;
   readonly model: string;
   readonly budget: AgentBudget;
   readonly cost: CostMeter;
   readonly mcp: Client;
   readonly mcpToolList: readonly Tool[];
+  readonly redactor: Redactor;
+}
+
+export interface AgentRunInput extends SessionParts {
+  readonly role: AgentRole;
+  readonly definition: AgentDefinition;
+  readonly skills: readonly SkillDefinition[];
   readonly map: SystemMap;
   readonly leads: readonly Finding[];
   readonly focus: readonly string[];
   readonly explorerNotes?: string;
-  readonly redactor: Redactor;
   /** Stops the agent from outside (the stop-ship gate); findings so far are kept. */
   readonly signal?: AbortSignal | undefined;
 }
@@ -83,14 +87,7 @@ export async function runAgent(input: AgentRunInput): Promise<AgentResult> {
   };
 }
 
-export interface ConversationInput {
-  readonly client: Anthropic;
-  readonly model: string;
-  readonly budget: AgentBudget;
-  readonly cost: CostMeter;
-  readonly mcp: Client;
-  readonly mcpToolList: readonly Tool[];
-  readonly redactor: Redactor;
+export interface ConversationInput extends SessionParts {
   readonly system: BetaTextBlockParam[];
   readonly first: string;
   readonly ledgerTools: readonly BetaRunnableTool<any>[];

@@ -40,6 +40,7 @@ const MAX_HIT_TEXT = 300;
 export class Searcher {
   private worker: Worker | undefined;
   private nextId = 0;
+  private readonly lowerCache = new Map<string, string>();
 
   constructor(
     private readonly files: readonly SourceFile[],
@@ -52,13 +53,23 @@ export class Searcher {
       throw new SearchRefused(`Expected a pattern of at most ${MAX_PATTERN_LENGTH} characters, got ${query.pattern.length}`);
     }
     const selected = this.files.filter((f) => query.filter(f.path));
-    if (!query.regex) return literalSearch(selected, query);
+    if (!query.regex) return literalSearch(selected, query, (file) => this.lowered(file));
     try {
       new RegExp(query.pattern, query.caseSensitive ? '' : 'i');
     } catch (error) {
       throw new SearchRefused(`Invalid regular expression: ${(error as Error).message}`);
     }
     return this.regexSearch(query, selected.map((f) => f.path));
+  }
+
+  /** A file's text lower-cased once, not on every case-insensitive search. */
+  private lowered(file: SourceFile): string {
+    let text = this.lowerCache.get(file.path);
+    if (text === undefined) {
+      text = file.text.toLowerCase();
+      this.lowerCache.set(file.path, text);
+    }
+    return text;
   }
 
   close(): void {
@@ -110,11 +121,11 @@ export class Searcher {
   }
 }
 
-function literalSearch(files: readonly SourceFile[], query: SearchQuery): SearchResult {
+function literalSearch(files: readonly SourceFile[], query: SearchQuery, lowered: (file: SourceFile) => string): SearchResult {
   const needle = query.caseSensitive ? query.pattern : query.pattern.toLowerCase();
   const hits: SearchHit[] = [];
   for (const file of files) {
-    const haystack = query.caseSensitive ? file.text : file.text.toLowerCase();
+    const haystack = query.caseSensitive ? file.text : lowered(file);
     if (!haystack.includes(needle)) continue;
     const lines = file.lines;
     for (let i = 0; i < lines.length; i++) {

@@ -102,14 +102,7 @@ export class ProbeContext {
 
   /** Names of every dependency declared by any package.json in the target. */
   dependencies(): ReadonlySet<string> {
-    if (!this.dependencyCache) {
-      this.dependencyCache = new Set();
-      for (const file of this.view.files) {
-        if (file.path === 'package.json' || file.path.endsWith('/package.json')) {
-          for (const name of manifestDependencies(file.text)) this.dependencyCache.add(name);
-        }
-      }
-    }
+    this.dependencyCache ??= new Set([...this.manifests().values()].flatMap((deps) => [...deps]));
     return this.dependencyCache;
   }
 
@@ -126,6 +119,14 @@ export class ProbeContext {
 
   /** Dependencies (all kinds) of the package.json closest above `path`. */
   private nearestManifest(path: string): ReadonlySet<string> | undefined {
+    const manifests = this.manifests();
+    let best: string | undefined;
+    for (const dir of manifests.keys()) if (path.startsWith(dir) && (best === undefined || dir.length > best.length)) best = dir;
+    return best === undefined ? undefined : manifests.get(best);
+  }
+
+  /** Each package.json's folder (with its trailing slash) and its dependencies, parsed once. */
+  private manifests(): ReadonlyMap<string, ReadonlySet<string>> {
     if (!this.manifestCache) {
       this.manifestCache = new Map();
       for (const file of this.view.files) {
@@ -134,9 +135,7 @@ export class ProbeContext {
         }
       }
     }
-    let best: string | undefined;
-    for (const dir of this.manifestCache.keys()) if (path.startsWith(dir) && (best === undefined || dir.length > best.length)) best = dir;
-    return best === undefined ? undefined : this.manifestCache.get(best);
+    return this.manifestCache;
   }
 
   hasDependency(...names: string[]): boolean {
