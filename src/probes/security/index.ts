@@ -4,6 +4,8 @@ import committedEnvFile from './committed-env-file.js';
 import containerRunsAsRoot from './container-runs-as-root.js';
 import corsWildcardCredentials from './cors-wildcard-credentials.js';
 import csrfMissing from './csrf-missing.js';
+import dangerouslySetInnerHtml from './dangerously-set-inner-html.js';
+import errorDetailsInResponse from './error-details-in-response.js';
 import githubActionsScriptInjection from './github-actions-script-injection.js';
 import hardcodedSecret from './hardcoded-secret.js';
 import hardcodedSessionSecret from './hardcoded-session-secret.js';
@@ -14,10 +16,14 @@ import k8sPrivilegedContainer from './k8s-privileged-container.js';
 import nosqlInjection from './nosql-injection.js';
 import openRedirect from './open-redirect.js';
 import pathTraversal from './path-traversal.js';
+import publicBucketUpload from './public-bucket-upload.js';
 import regexDos from './regex-dos.js';
+import secretEnvFallbackLiteral from './secret-env-fallback-literal.js';
+import secretExposedToClientBundle from './secret-exposed-to-client-bundle.js';
 import sqlStringConcat from './sql-string-concat.js';
 import ssrf from './ssrf.js';
 import templateInjection from './template-injection.js';
+import unpinnedThirdPartyAction from './unpinned-third-party-action.js';
 import unsafeDeserialization from './unsafe-deserialization.js';
 import weakPasswordHashing from './weak-password-hashing.js';
 import webhookWithoutSignatureCheck from './webhook-without-signature-check.js';
@@ -31,6 +37,8 @@ export default [
   containerRunsAsRoot,
   corsWildcardCredentials,
   csrfMissing,
+  dangerouslySetInnerHtml,
+  errorDetailsInResponse,
   githubActionsScriptInjection,
   hardcodedSecret,
   hardcodedSessionSecret,
@@ -41,10 +49,14 @@ export default [
   nosqlInjection,
   openRedirect,
   pathTraversal,
+  publicBucketUpload,
   regexDos,
+  secretEnvFallbackLiteral,
+  secretExposedToClientBundle,
   sqlStringConcat,
   ssrf,
   templateInjection,
+  unpinnedThirdPartyAction,
   unsafeDeserialization,
   weakPasswordHashing,
   webhookWithoutSignatureCheck,
