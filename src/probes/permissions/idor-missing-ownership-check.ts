@@ -1,7 +1,7 @@
 import type { ProbeContext } from '../context.js';
 import { endLineOf, findNodes, isFunctionLike, lineOf, methodName, propertyOf, ts, walkNodes } from '../support/ast.js';
 import { routeIsAuthenticated } from '../support/auth.js';
-import type { Route } from '../support/routes.js';
+import { mountedPaths, type Route } from '../support/routes.js';
 import { defineProbe, type Hit } from '../types.js';
 
 /** Request parts an attacker edits freely in the URL. */
@@ -51,7 +51,9 @@ export default defineProbe({
 });
 
 function privileged(ctx: ProbeContext, route: Route): boolean {
-  if (/(?:^|\/)(?:admin|internal|staff|backoffice)(?:\/|$)/i.test(route.path) || route.guards.some((g) => PRIVILEGED.test(g))) return true;
+  // An admin router (by name or mount path) is staff-only by design; whether it checks the role is admin-route-without-role-check's question.
+  if (mountedPaths(route, ctx.middleware()).some((path) => /(?:^|\/)(?:admin|internal|staff|backoffice)(?:\/|$)/i.test(path)) || /^(?:admin|staff|backoffice)\w*$/i.test(route.receiver ?? '')) return true;
+  if (route.guards.some((g) => PRIVILEGED.test(g))) return true;
   return ctx.middleware().some((m) => m.file === route.file && m.line < route.line && m.receiver === route.receiver && PRIVILEGED.test(m.text));
 }
 

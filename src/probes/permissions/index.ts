@@ -1,5 +1,8 @@
+import adminRouteWithoutRoleCheck from './admin-route-without-role-check.js';
+import authBypassByRequestHeader from './auth-bypass-by-request-header.js';
 import idorMissingOwnershipCheck from './idor-missing-ownership-check.js';
+import massAssignment from './mass-assignment.js';
 import mutatingRouteWithoutAuth from './mutating-route-without-auth.js';
 
 /** Permissions probes, sorted by id. */
-export default [idorMissingOwnershipCheck, mutatingRouteWithoutAuth];
+export default [adminRouteWithoutRoleCheck, authBypassByRequestHeader, idorMissingOwnershipCheck, massAssignment, mutatingRouteWithoutAuth];

@@ -1,5 +1,6 @@
 import { appHasAuth, isPublicPath, routeIsAuthenticated } from '../support/auth.js';
-import { MUTATING, type Route } from '../support/routes.js';
+import type { ProbeContext } from '../context.js';
+import { MUTATING, mountedPaths, type Route } from '../support/routes.js';
 import { defineProbe } from '../types.js';
 
 export default defineProbe({
@@ -22,7 +23,7 @@ export default defineProbe({
     if (!appHasAuth(ctx)) return [];
     return ctx
       .routes()
-      .filter((route) => MUTATING.has(route.method) && !isPublicPath(route.path) && !isWebhook(route) && !routeIsAuthenticated(ctx, route))
+      .filter((route) => MUTATING.has(route.method) && !isPublicPath(route.path) && !isWebhook(ctx, route) && !routeIsAuthenticated(ctx, route))
       .map((route) => ({ file: route.file, line: route.line, message: `${route.method} ${route.path} runs without any authentication check.` }));
   },
 });
@@ -32,7 +33,8 @@ export default defineProbe({
  * webhook-without-signature-check's question. A route is one when its router, its file or its
  * handler says so (a `webhookRoutes` router with a prefix, a `stripe-signature` header read).
  */
-function isWebhook(route: Route): boolean {
+function isWebhook(ctx: ProbeContext, route: Route): boolean {
   if (/webhook/i.test(route.receiver ?? '') || /(?:^|\/)webhooks?[/.]/i.test(route.file.path)) return true;
+  if (mountedPaths(route, ctx.middleware()).some((path) => /(?:^|\/)webhooks?(?:\/|$)/i.test(path))) return true;
   return /signature|webhook/i.test(route.handler?.body?.getText() ?? '');
 }

@@ -23,6 +23,7 @@ import secretExposedToClientBundle from './secret-exposed-to-client-bundle.js';
 import sqlStringConcat from './sql-string-concat.js';
 import ssrf from './ssrf.js';
 import templateInjection from './template-injection.js';
+import timingUnsafeSecretComparison from './timing-unsafe-secret-comparison.js';
 import unpinnedThirdPartyAction from './unpinned-third-party-action.js';
 import unsafeDeserialization from './unsafe-deserialization.js';
 import weakPasswordHashing from './weak-password-hashing.js';
@@ -56,6 +57,7 @@ export default [
   sqlStringConcat,
   ssrf,
   templateInjection,
+  timingUnsafeSecretComparison,
   unpinnedThirdPartyAction,
   unsafeDeserialization,
   weakPasswordHashing,

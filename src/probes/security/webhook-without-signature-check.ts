@@ -1,7 +1,7 @@
 import type { ProbeContext } from '../context.js';
 import { AUTH_WORDS } from '../support/auth.js';
 import { findNodes, isFunctionLike, lineOf, stringValue, ts } from '../support/ast.js';
-import type { Route } from '../support/routes.js';
+import { mountedPaths, type Route } from '../support/routes.js';
 import { defineProbe } from '../types.js';
 
 const WEBHOOK_PATH = /(?:^|\/)(?:[\w-]*webhooks?[\w-]*|hooks)(?:\/|$)/i;
@@ -26,12 +26,12 @@ export default defineProbe({
     remediation: 'Verify the provider’s signature over the raw body before parsing (e.g. `stripe.webhooks.constructEvent(rawBody, sig, secret)`), and reject the request when it fails.',
     effort: 'hours',
   },
-  applies: (ctx) => ctx.routes().some((route) => isWebhook(route)),
+  applies: (ctx) => ctx.routes().some((route) => isWebhook(ctx, route)),
   detect(ctx) {
     // A verifier mounted on the webhook router anywhere (`app.use('/webhooks', verifySignature, router)`) covers its routes.
     if (ctx.middleware().some((m) => /webhook/i.test(m.text) && verifies(m.text))) return [];
     return ctx.routes().flatMap((route) => {
-      if (!isWebhook(route) || (route.method !== 'POST' && route.method !== 'ALL')) return [];
+      if (!isWebhook(ctx, route) || (route.method !== 'POST' && route.method !== 'ALL')) return [];
       // An authenticated `POST /webhooks` registers an outgoing webhook; it does not receive one.
       if (route.guards.some((guard) => AUTH_WORDS.test(guard) || VERIFIES.test(guard))) return [];
       if (ctx.middleware().some((m) => m.file === route.file && m.line < route.line && m.receiver === route.receiver && verifies(m.text))) return [];
@@ -49,9 +49,9 @@ function verifies(middlewareText: string): boolean {
   return VERIFIES.test(middlewareText.replace(/\bverify\s*:/g, ''));
 }
 
-function isWebhook(route: Route): boolean {
+function isWebhook(ctx: ProbeContext, route: Route): boolean {
   const handlerName = route.handler && 'name' in route.handler ? route.handler.name?.getText() ?? '' : '';
-  return WEBHOOK_PATH.test(route.path) || /webhook/i.test(handlerName);
+  return mountedPaths(route, ctx.middleware()).some((path) => WEBHOOK_PATH.test(path)) || /webhook/i.test(handlerName);
 }
 
 /** `router.post('/webhooks/x', express.raw(...), handleX)` where `handleX` is declared in the same file. */

@@ -2,7 +2,7 @@ import type { ProbeContext } from '../context.js';
 import type { Route } from './routes.js';
 
 /** Names that mean "this request is authenticated" in middleware, hooks and guards. */
-export const AUTH_WORDS = /\b\w*(?:auth|Auth|jwt|Jwt|JWT|session|Session|passport|requireUser|isLoggedIn|loggedIn|requireLogin|protect|Protect|guard|Guard|verifyToken|currentUser|clerk|Clerk|withUser|ensureUser|apiKey|ApiKey)\w*\b/;
+export const AUTH_WORDS = /\b\w*(?:auth|Auth|jwt|Jwt|JWT|session|Session|passport|requireUser|isLoggedIn|loggedIn|requireLogin|protect|Protect|guard|Guard|verifyToken|currentUser|clerk|Clerk|withUser|ensureUser|apiKey|ApiKey|internalOnly|InternalOnly|requireInternal|RequireInternal|internalKey|InternalKey)\w*\b/;
 
 /** `optionalAuth`, `maybeUser`, `tryAuth`: decode a user when there is one, reject nobody. */
 const OPTIONAL_AUTH = /\b\w*(?:optional|Optional|maybe|Maybe|try|Try|soft|Soft)\w*(?:auth|Auth|user|User|session|Session)\w*\b|\b\w*(?:auth|Auth)\w*(?:optional|Optional)\w*\b/;

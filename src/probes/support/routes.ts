@@ -231,3 +231,23 @@ function nextRoutes(file: SourceFile, node: ts.Node, path: string): Route[] {
   }
   return [];
 }
+
+/**
+ * The paths a route is reachable at once its router's prefix is known: a Koa/Express router built with
+ * `new Router({ prefix })`, and `app.use('/prefix', …, router)` mounts of its receiver (in any file, matched
+ * by name, one level deep). The route's own path comes first; routers mounted nowhere keep it alone.
+ */
+export function mountedPaths(route: Route, middleware: readonly Middleware[]): string[] {
+  const receiver = route.receiver;
+  if (!receiver || route.framework === 'nextjs' || route.framework === 'nestjs') return [route.path];
+  const prefixes = new Set<string>();
+  const own = new RegExp(`\\b${receiver.replace(/[$.]/g, '\\$&')}\\s*=\\s*new\\s+\\w*Router\\(\\s*\\{[^}]*\\bprefix\\s*:\\s*['"\`]([^'"\`]+)['"\`]`).exec(route.file.text);
+  if (own) prefixes.add(own[1]!);
+  const mounted = new RegExp(`^\\s*['"\`](/[^'"\`]*)['"\`]\\s*,(?:.*,)?\\s*${receiver.replace(/[$.]/g, '\\$&')}(?:\\.routes\\(\\))?\\s*$`, 's');
+  for (const m of middleware) {
+    const match = mounted.exec(m.text);
+    if (match) prefixes.add(match[1]!);
+  }
+  const join = (a: string, b: string) => `${a.replace(/\/+$/, '')}/${b.replace(/^\/+/, '')}`.replace(/\/+$/, '') || '/';
+  return [route.path, ...[...prefixes].map((prefix) => join(prefix, route.path))];
+}

@@ -18,7 +18,8 @@ export function isRequestRead(node: ts.Node, requestNames: ReadonlySet<string>):
   if (ts.isCallExpression(node) && ts.isPropertyAccessExpression(node.expression)) {
     const owner = expressionName(node.expression.expression);
     const method = node.expression.name.text;
-    if (['json', 'text', 'formData'].includes(method) && (REQUEST_OBJECT.test(owner) || requestNames.has(owner))) return true;
+    // Multipart uploads: fastify-multipart's `request.file()`, `request.files()`, `request.parts()`.
+    if (['json', 'text', 'formData', 'file', 'files', 'parts'].includes(method) && (REQUEST_OBJECT.test(owner) || requestNames.has(owner))) return true;
     if (method === 'get' && /searchParams$/.test(owner)) return true;
     if (method === 'param' && (REQUEST_OBJECT.test(owner) || requestNames.has(owner))) return true;
   }

@@ -1,0 +1,47 @@
+import { AUTH_WORDS } from '../support/auth.js';
+import { mountedPaths } from '../support/routes.js';
+import { defineProbe, type Hit } from '../types.js';
+
+/** Receivers that by their name serve staff only. */
+const ADMIN_RECEIVER = /^(?:admin|staff|backoffice|superuser)\w*$/i;
+/** Authorisation beyond being signed in: a role, permission, policy or ability check. */
+const ROLE_CHECK = /admin|Admin|role|Role|permission|Permission|polic|Polic|abilit|Abilit|staff|Staff|superuser|Superuser|authori[sz]e|Authori[sz]e|\bcan\(|casl|scope|Scope/;
+
+export default defineProbe({
+  meta: {
+    id: 'admin-route-without-role-check',
+    title: 'Admin routes check sign-in but not the admin role',
+    category: 'Permissions',
+    severity: 'CRITICAL',
+    phase: 5,
+    agent: 'security-auditor',
+    cwe: 'CWE-285',
+    confidence: 'medium',
+    description: 'An admin router or admin-mounted routes require authentication, but no middleware, guard or handler checks that the caller is an administrator.',
+    impact: 'Any registered user can call the admin endpoints: list every account, ban users, delete data, run maintenance tasks.',
+    remediation: 'Add a role check (`requireRole(\'admin\')`, a RolesGuard, a policy) next to the authentication middleware on the admin router, and test that a normal user gets 403.',
+    effort: 'hours',
+  },
+  applies: (ctx) => ctx.middleware().some((m) => ADMIN_RECEIVER.test(m.receiver)),
+  detect(ctx) {
+    const middleware = ctx.middleware();
+    const routes = ctx.routes();
+    const receivers = new Map<string, typeof middleware[number][]>();
+    for (const m of middleware) {
+      const key = `${m.file.path}\0${m.receiver}`;
+      receivers.set(key, [...(receivers.get(key) ?? []), m]);
+    }
+    return [...receivers.values()].flatMap((uses): Hit[] => {
+      const { file, receiver } = uses[0]!;
+      const own = routes.filter((r) => r.file === file && r.receiver === receiver);
+      const admin = ADMIN_RECEIVER.test(receiver) || own.some((r) => mountedPaths(r, middleware).some((p) => /(?:^|\/)admin(?:\/|$)/i.test(p)));
+      const auth = uses.find((m) => AUTH_WORDS.test(m.text) && !ROLE_CHECK.test(m.text.replace(/^\s*['"`][^'"`]*['"`]\s*,/, '')));
+      if (!admin || !auth || own.length === 0) return [];
+      // A role check anywhere on the way in: on the router, where it is mounted, or in each route.
+      if (uses.some((m) => ROLE_CHECK.test(m.text.replace(/^\s*['"`][^'"`]*['"`]\s*,/, '')))) return [];
+      if (middleware.some((m) => m.file !== file && new RegExp(`\\b${receiver}\\b`).test(m.text) && ROLE_CHECK.test(m.text.replace(/^\s*['"`][^'"`]*['"`]\s*,/, '').replace(new RegExp(`\\b${receiver}\\b`, 'g'), '')))) return [];
+      if (own.every((r) => r.guards.some((g) => ROLE_CHECK.test(g)) || ROLE_CHECK.test(r.handler?.body?.getText() ?? ''))) return [];
+      return [{ file, line: auth.line, message: `${receiver} requires a signed-in user but never checks for the admin role, so every user reaches its ${own.length} route(s).` }];
+    });
+  },
+});

@@ -1,0 +1,57 @@
+import type { ProbeContext } from '../context.js';
+import type { SourceFile } from '../../repo/view.js';
+import { calleeName, stringValue, ts } from './ast.js';
+
+/** A persisted model and the names of its fields, whichever ORM declared it. */
+export interface Model {
+  readonly name: string;
+  readonly fields: readonly string[];
+  readonly file: SourceFile;
+}
+
+const cache = new WeakMap<ProbeContext, Map<string, Model>>();
+
+/**
+ * Models declared in the target, keyed by lower-cased name: Prisma `model X {}` blocks, Mongoose
+ * `model('X', new Schema({...}))`, and TypeORM `@Entity() class X {}`. Parsed once per audit.
+ */
+export function declaredModels(ctx: ProbeContext): ReadonlyMap<string, Model> {
+  let models = cache.get(ctx);
+  if (models) return models;
+  models = new Map();
+  for (const file of ctx.files(['prisma'])) {
+    for (const match of file.text.matchAll(/^model\s+(\w+)\s*\{([^}]*)\}/gm)) {
+      const fields = [...match[2]!.matchAll(/^\s+(\w+)\s/gm)].map((m) => m[1]!);
+      models.set(match[1]!.toLowerCase(), { name: match[1]!, fields, file });
+    }
+  }
+  for (const file of ctx.scripts([/new\s+(?:mongoose\.)?Schema\(|@Entity\(/])) {
+    const sf = ctx.ast(file);
+    const schemas = new Map<string, ts.ObjectLiteralExpression>();
+    for (const node of ctx.nodesOf<ts.VariableDeclaration>(file, ts.SyntaxKind.VariableDeclaration)) {
+      const init = node.initializer;
+      if (init && ts.isNewExpression(init) && /Schema$/.test(calleeName(init)) && init.arguments?.[0] && ts.isObjectLiteralExpression(init.arguments[0])) schemas.set(node.name.getText(), init.arguments[0]);
+    }
+    for (const call of ctx.calls(file)) {
+      const name = stringValue(call.arguments[0]);
+      const schema = call.arguments[1];
+      if (!name || !/(?:^|\.)model$/.test(calleeName(call)) || !schema) continue;
+      const obj = ts.isIdentifier(schema) ? schemas.get(schema.text) : ts.isNewExpression(schema) && schema.arguments?.[0] && ts.isObjectLiteralExpression(schema.arguments[0]) ? schema.arguments[0] : undefined;
+      if (obj) models.set(name.toLowerCase(), { name, fields: obj.properties.map((p) => p.name?.getText().replace(/['"]/g, '') ?? '').filter(Boolean), file });
+    }
+    for (const cls of sf.statements.filter(ts.isClassDeclaration)) {
+      const entity = (ts.getDecorators(cls) ?? []).some((d) => /^Entity\b/.test(d.expression.getText()));
+      if (entity && cls.name) models.set(cls.name.text.toLowerCase(), { name: cls.name.text, fields: cls.members.filter(ts.isPropertyDeclaration).map((m) => m.name.getText()), file });
+    }
+  }
+  cache.set(ctx, models);
+  return models;
+}
+
+/** The model a query targets, from its receiver: `prisma.user`, `User`, `this.userRepository`, `getRepository(User)`. */
+export function modelOf(ctx: ProbeContext, receiver: ts.Expression): Model | undefined {
+  const target = ts.isCallExpression(receiver) ? (receiver.arguments[0]?.getText() ?? '') : receiver.getText();
+  const base = (/[\w$]+$/.exec(target)?.[0] ?? '').replace(/(?:Repo|Repository|Model|Collection)$/i, '').toLowerCase();
+  const models = declaredModels(ctx);
+  return models.get(base) ?? models.get(base.replace(/e?s$/, '')) ?? models.get(base.replace(/s$/, ''));
+}
