@@ -1,22 +1,21 @@
 import type { ProbeContext } from '../context.js';
 import { endLineOf, findNodes, isFunctionLike, lineOf, methodName, propertyOf, ts, walkNodes } from '../support/ast.js';
-import { routeIsAuthenticated } from '../support/auth.js';
-import { mountedPaths, type Route } from '../support/routes.js';
+import { routeIsAuthenticated, staffOnly } from '../support/auth.js';
+import { declaredModels } from '../support/models.js';
+import { serverActions } from '../support/server-actions.js';
 import { defineProbe, type Hit } from '../types.js';
 
 /** Request parts an attacker edits freely in the URL. */
 const PARAM_READ = /\b(?:req|request|ctx|context)\.(?:params|query)\b|\bc\.req\.(?:param|query)\(/;
 /** Anything that ties the lookup to the caller or hands the decision to an authorization layer. */
 const OWNERSHIP = /\b(?:req|request|ctx\.state|res\.locals|session|c\.var)\.(?:user|auth|userId)\b|\bcurrentUser\b|\b(?:user|owner|author|creator|tenant|org|organization|organisation|account|workspace|team|company|customer|member)_?[iI]d\b|\bcreatedBy\b|\b(?:authorize|can|cannot|checkAbility|enforce|permit|isOwner|hasAccess|hasPermission|assert\w*|ensure\w*|check\w*|verify\w*(?:Owner|Access|Permission)\w*)\s*\(|\bability\b|\bpolicy\b|Policy\b/;
-/** Guards that limit a route to staff (who may see every record) or that check ownership themselves. */
-const PRIVILEGED = /admin|Admin|role|Role|permission|Permission|polic|Polic|owner|Owner|abilit|Abilit|staff|Staff|superuser|casl|Casl/;
 const BY_ID = new Set(['findById', 'findByIdAndUpdate', 'findByIdAndDelete', 'findByIdAndRemove', 'findByPk', 'delete', 'update', 'softDelete']);
 const BY_WHERE = new Set(['findUnique', 'findUniqueOrThrow', 'findFirst', 'findFirstOrThrow', 'update', 'delete', 'upsert', 'findOne', 'findOneBy', 'findOneByOrFail', 'findOneOrFail', 'deleteOne', 'updateOne', 'findOneAndUpdate', 'findOneAndDelete', 'destroy', 'softDelete']);
 const ID_KEY = /^(?:_id|id|uuid|slug|[a-z]\w*Id)$/;
 /** Records that usually belong to one user or tenant, when no Prisma schema says otherwise. */
 const OWNED_NAME = /order|invoice|payment|document|file|upload|attachment|message|conversation|chat|note|address|card|subscription|ticket|booking|reservation|transaction|cart|wallet|statement|receipt|project|workspace|draft|appointment|prescription|contract|expense|payout|refund|notification|apikey|credential|photo|report|todo|task/;
 /** Columns that make a row private to its owner, and (for writes only) columns that name its public author or seller. */
-const PRIVATE_OWNER = /^\s+(?:user|owner|tenant|org|organization|organisation|account|customer|workspace|team|company|member|buyer|patient)(?:Id|_id|ID)\s/m;
+const PRIVATE_OWNER = /^\s+(?:user|owner|tenant|org|organization|organisation|account|customer|workspace|team|company|member|buyer|patient)(?:Id|_id|ID)?\s/m;
 const AUTHOR = /^\s+(?:author|creator|createdBy|seller|vendor|merchant|host|provider|poster)(?:Id|_id|ID)?\s/m;
 /** Records most apps show to every signed-in user, whoever wrote them. */
 const PUBLIC_NAME = /post|comment|review|listing|product|article|category|tag|rating|event|course|lesson|page|question|answer|thread|reply/;
@@ -36,30 +35,27 @@ export default defineProbe({
     remediation: 'Scope the query to the caller (`where: { id, userId: req.user.id }`) or compare the record’s owner with the caller before returning or changing it, ideally through one shared authorization helper.',
     effort: 'hours',
   },
-  applies: (ctx) => ctx.routes().some((route) => route.handler !== undefined),
+  applies: (ctx) => ctx.routes().some((route) => route.handler !== undefined) || serverActions(ctx).length > 0,
   detect(ctx) {
     const owned = ownedModels(ctx);
-    return ctx.routes().flatMap((route): Hit[] => {
-      const handler = route.handler;
-      if (!handler?.body || !routeIsAuthenticated(ctx, route) || privileged(ctx, route) || OWNERSHIP.test(handler.body.getText())) return [];
-      const params = paramNames(handler);
-      const access = findNodes(handler.body, ts.isCallExpression).map((call) => recordAccess(call, params)).find((a) => a && isOwned(a.model, a.write, owned));
-      if (!access) return [];
-      return [{ file: route.file, line: lineOf(access.call), endLine: endLineOf(access.call), message: `${route.method} ${route.path} ${access.write ? 'changes' : 'loads'} the ${access.model} whose id comes from the URL and never checks that it belongs to the caller.` }];
+    const unchecked = (fn: ts.FunctionLikeDeclaration, params: Set<string>): Access | undefined =>
+      fn.body && !OWNERSHIP.test(fn.body.getText()) ? findNodes(fn.body, ts.isCallExpression).map((call) => recordAccess(call, params)).find((a) => a && isOwned(a.model, a.write, owned)) : undefined;
+    const hits = ctx.routes().flatMap((route): Hit[] => {
+      const access = route.handler && routeIsAuthenticated(ctx, route) && !staffOnly(ctx, route) ? unchecked(route.handler, paramNames(route.handler)) : undefined;
+      return access ? [{ file: route.file, line: lineOf(access.call), endLine: endLineOf(access.call), message: `${route.method} ${route.path} ${access.write ? 'changes' : 'loads'} the ${access.model} whose id comes from the URL and never checks that it belongs to the caller.` }] : [];
     });
+    // A server action's arguments (its FormData included) come from the client just as a URL does.
+    const actions = serverActions(ctx).flatMap(({ file, fn }): Hit[] => {
+      const access = unchecked(fn, paramNames(fn, fn.parameters.map((p) => p.name.getText())));
+      return access ? [{ file, line: lineOf(access.call), endLine: endLineOf(access.call), message: `This server action ${access.write ? 'changes' : 'loads'} the ${access.model} whose id the client sends, without checking that it belongs to the caller.` }] : [];
+    });
+    return [...hits, ...actions];
   },
 });
 
-function privileged(ctx: ProbeContext, route: Route): boolean {
-  // An admin router (by name or mount path) is staff-only by design; whether it checks the role is admin-route-without-role-check's question.
-  if (mountedPaths(route, ctx.middleware()).some((path) => /(?:^|\/)(?:admin|internal|staff|backoffice)(?:\/|$)/i.test(path)) || /^(?:admin|staff|backoffice)\w*$/i.test(route.receiver ?? '')) return true;
-  if (route.guards.some((g) => PRIVILEGED.test(g))) return true;
-  return ctx.middleware().some((m) => m.file === route.file && m.line < route.line && m.receiver === route.receiver && PRIVILEGED.test(m.text));
-}
-
 /** Local names holding URL data: Nest `@Param()`/`@Query()` parameters, Next's `{ params }`, and variables assigned from them. */
-function paramNames(fn: ts.FunctionLikeDeclaration): Set<string> {
-  const names = new Set<string>();
+function paramNames(fn: ts.FunctionLikeDeclaration, seed: readonly string[] = []): Set<string> {
+  const names = new Set<string>(seed);
   const bind = (b: ts.BindingName): void => {
     if (ts.isIdentifier(b)) names.add(b.text);
     else for (const el of b.elements) if (!ts.isOmittedExpression(el)) bind(el.name);
@@ -126,15 +122,13 @@ function recordAccess(call: ts.CallExpression, params: ReadonlySet<string>): Acc
   return model ? { call, model, write: /update|delete|destroy|remove|upsert/i.test(method) } : undefined;
 }
 
-/** Prisma models with an owner column, or (without a schema for the model) a name that is usually owned. */
+/** Models with an owner column (Prisma, Mongoose, TypeORM), or (without a declaration for the model) a name that is usually owned. */
 function ownedModels(ctx: ProbeContext): Map<string, { read: boolean; write: boolean }> {
   const models = new Map<string, { read: boolean; write: boolean }>();
-  for (const file of ctx.files(['prisma'])) {
-    for (const match of file.text.matchAll(/^model\s+(\w+)\s*\{([^}]*)\}/gm)) {
-      const name = match[1]!.toLowerCase();
-      const read = PRIVATE_OWNER.test(match[2]!) && !PUBLIC_NAME.test(name);
-      models.set(name, { read, write: read || PRIVATE_OWNER.test(match[2]!) || AUTHOR.test(match[2]!) });
-    }
+  for (const [name, model] of declaredModels(ctx)) {
+    const fields = model.fields.map((field) => `  ${field} `).join('\n');
+    const read = PRIVATE_OWNER.test(fields) && !PUBLIC_NAME.test(name);
+    models.set(name, { read, write: read || PRIVATE_OWNER.test(fields) || AUTHOR.test(fields) });
   }
   return models;
 }

@@ -3,6 +3,14 @@ import authBypassByRequestHeader from './auth-bypass-by-request-header.js';
 import idorMissingOwnershipCheck from './idor-missing-ownership-check.js';
 import massAssignment from './mass-assignment.js';
 import mutatingRouteWithoutAuth from './mutating-route-without-auth.js';
+import websocketIdentityFromQuery from './websocket-identity-from-query.js';
 
 /** Permissions probes, sorted by id. */
-export default [adminRouteWithoutRoleCheck, authBypassByRequestHeader, idorMissingOwnershipCheck, massAssignment, mutatingRouteWithoutAuth];
+export default [
+  adminRouteWithoutRoleCheck,
+  authBypassByRequestHeader,
+  idorMissingOwnershipCheck,
+  massAssignment,
+  mutatingRouteWithoutAuth,
+  websocketIdentityFromQuery,
+];

@@ -1,5 +1,5 @@
 import type { ProbeContext } from '../context.js';
-import type { Route } from './routes.js';
+import { mountedPaths, type Route } from './routes.js';
 
 /** Names that mean "this request is authenticated" in middleware, hooks and guards. */
 export const AUTH_WORDS = /\b\w*(?:auth|Auth|jwt|Jwt|JWT|session|Session|passport|requireUser|isLoggedIn|loggedIn|requireLogin|protect|Protect|guard|Guard|verifyToken|currentUser|clerk|Clerk|withUser|ensureUser|apiKey|ApiKey|internalOnly|InternalOnly|requireInternal|RequireInternal|internalKey|InternalKey)\w*\b/;
@@ -34,4 +34,15 @@ export function routeIsAuthenticated(ctx: ProbeContext, route: Route): boolean {
 /** True when the target authenticates anything at all: then an unguarded mutating route is an omission, not a design. */
 export function appHasAuth(ctx: ProbeContext): boolean {
   return ctx.routes().some((route) => routeIsAuthenticated(ctx, route)) || ctx.middleware().some((m) => authenticates(m.text));
+}
+
+/** Guards that limit a route to staff (who may see every record) or that check ownership themselves. */
+const PRIVILEGED = /admin|Admin|role|Role|permission|Permission|polic|Polic|owner|Owner|abilit|Abilit|staff|Staff|superuser|casl|Casl/;
+
+/** Routes limited to staff (who may see every record), or whose guards check roles, policies or ownership themselves. */
+export function staffOnly(ctx: ProbeContext, route: Route): boolean {
+  // An admin router (by name or mount path) is staff-only by design; whether it checks the role is admin-route-without-role-check's question.
+  if (mountedPaths(route, ctx.middleware()).some((path) => /(?:^|\/)(?:admin|internal|staff|backoffice)(?:\/|$)/i.test(path)) || /^(?:admin|staff|backoffice)\w*$/i.test(route.receiver ?? '')) return true;
+  if (route.guards.some((g) => PRIVILEGED.test(g))) return true;
+  return ctx.middleware().some((m) => m.file === route.file && m.line < route.line && m.receiver === route.receiver && PRIVILEGED.test(m.text));
 }
