@@ -18,6 +18,7 @@ import openRedirect from './open-redirect.js';
 import pathTraversal from './path-traversal.js';
 import publicBucketUpload from './public-bucket-upload.js';
 import regexDos from './regex-dos.js';
+import resetTokenNotSingleUse from './reset-token-not-single-use.js';
 import secretEnvFallbackLiteral from './secret-env-fallback-literal.js';
 import secretExposedToClientBundle from './secret-exposed-to-client-bundle.js';
 import sqlStringConcat from './sql-string-concat.js';
@@ -26,6 +27,7 @@ import templateInjection from './template-injection.js';
 import timingUnsafeSecretComparison from './timing-unsafe-secret-comparison.js';
 import unpinnedThirdPartyAction from './unpinned-third-party-action.js';
 import unsafeDeserialization from './unsafe-deserialization.js';
+import userRecordExposedInResponse from './user-record-exposed-in-response.js';
 import weakPasswordHashing from './weak-password-hashing.js';
 import webhookWithoutSignatureCheck from './webhook-without-signature-check.js';
 import xxeEnabledParser from './xxe-enabled-parser.js';
@@ -52,6 +54,7 @@ export default [
   pathTraversal,
   publicBucketUpload,
   regexDos,
+  resetTokenNotSingleUse,
   secretEnvFallbackLiteral,
   secretExposedToClientBundle,
   sqlStringConcat,
@@ -60,6 +63,7 @@ export default [
   timingUnsafeSecretComparison,
   unpinnedThirdPartyAction,
   unsafeDeserialization,
+  userRecordExposedInResponse,
   weakPasswordHashing,
   webhookWithoutSignatureCheck,
   xxeEnabledParser,
