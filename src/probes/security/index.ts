@@ -27,6 +27,8 @@ import templateInjection from './template-injection.js';
 import timingUnsafeSecretComparison from './timing-unsafe-secret-comparison.js';
 import unpinnedThirdPartyAction from './unpinned-third-party-action.js';
 import unsafeDeserialization from './unsafe-deserialization.js';
+import urlBuiltFromHostHeader from './url-built-from-host-header.js';
+import userEnumeration from './user-enumeration.js';
 import userRecordExposedInResponse from './user-record-exposed-in-response.js';
 import weakPasswordHashing from './weak-password-hashing.js';
 import webhookWithoutSignatureCheck from './webhook-without-signature-check.js';
@@ -63,6 +65,8 @@ export default [
   timingUnsafeSecretComparison,
   unpinnedThirdPartyAction,
   unsafeDeserialization,
+  urlBuiltFromHostHeader,
+  userEnumeration,
   userRecordExposedInResponse,
   weakPasswordHashing,
   webhookWithoutSignatureCheck,
