@@ -3,6 +3,7 @@ import authBypassByRequestHeader from './auth-bypass-by-request-header.js';
 import idorMissingOwnershipCheck from './idor-missing-ownership-check.js';
 import massAssignment from './mass-assignment.js';
 import mutatingRouteWithoutAuth from './mutating-route-without-auth.js';
+import queryMissingTenantFilter from './query-missing-tenant-filter.js';
 import websocketIdentityFromQuery from './websocket-identity-from-query.js';
 
 /** Permissions probes, sorted by id. */
@@ -12,5 +13,6 @@ export default [
   idorMissingOwnershipCheck,
   massAssignment,
   mutatingRouteWithoutAuth,
+  queryMissingTenantFilter,
   websocketIdentityFromQuery,
 ];

@@ -1,4 +1,5 @@
 import authRouteWithoutRateLimit from './auth-route-without-rate-limit.js';
+import clientSuppliedPrice from './client-supplied-price.js';
 import codeExecWithRequestData from './code-exec-with-request-data.js';
 import committedEnvFile from './committed-env-file.js';
 import containerRunsAsRoot from './container-runs-as-root.js';
@@ -37,6 +38,7 @@ import xxeEnabledParser from './xxe-enabled-parser.js';
 /** Security probes, sorted by id. */
 export default [
   authRouteWithoutRateLimit,
+  clientSuppliedPrice,
   codeExecWithRequestData,
   committedEnvFile,
   containerRunsAsRoot,
