@@ -1,5 +1,5 @@
 import { calleeName, findNodes, lineOf, propertyOf, ts } from '../support/ast.js';
-import { decidesDestination, guardedBefore, requestFlow } from '../support/request-flow.js';
+import { decidesDestination, guardedBefore, jobFlow, requestFlow } from '../support/request-flow.js';
 import { defineProbe } from '../types.js';
 
 /** HTTP clients by callee: global/node-fetch/undici fetch, axios, got, Nest's HttpService, node's http(s). */
@@ -20,7 +20,7 @@ export default defineProbe({
     agent: 'security-auditor',
     cwe: 'CWE-918',
     confidence: 'medium',
-    description: 'Request data decides the whole URL or the host of an outbound `fetch`, axios, got, undici or `http.request` call, with no allow-list check in the handler.',
+    description: 'Request data (or a queue job’s payload) decides the whole URL or the host of an outbound `fetch`, axios, got, undici or `http.request` call, with no allow-list check in the handler.',
     impact: 'Attackers make the server call internal services and cloud metadata endpoints (169.254.169.254) with its network position, reading credentials or reaching admin APIs.',
     remediation: 'Keep the scheme and host fixed and put only encoded path or query values from the request into the URL; when the host must vary, check it against an allow-list and block private and link-local addresses after DNS resolution.',
     effort: 'hours',
@@ -36,7 +36,7 @@ export default defineProbe({
         return findNodes(ctx.ast(file), ts.isCallExpression).flatMap((call) => {
           const name = calleeName(call);
           if (!CLIENT.test(name) || (name === 'fetch' && ownFetch) || !call.arguments[0]) return [];
-          const flow = requestFlow(call, PASS, (field) => !/^(?:headers|url|nexturl|req)$/.test(field));
+          const flow = requestFlow(call, PASS, (field) => !/^(?:headers|url|nexturl|req)$/.test(field)) ?? jobFlow(call, PASS);
           if (!flow || guardedBefore(flow, call, GUARD) || !urlsOf(call.arguments[0]).some((url) => decidesDestination(url, flow, OPEN_AUTHORITY))) return [];
           return [{ file, line: lineOf(call), message: `Request data decides where ${name}() connects (scheme or host), so callers can aim it at internal addresses.` }];
         });

@@ -4,7 +4,7 @@ import { isRequestRead, TaintScope } from './taint.js';
 // Kept apart from taint.ts until TaintScope grows a sanitiser-aware flow of its own.
 const REQUEST_PARAM = /^(?:req|request|_req|ctx|context|c|event)$/;
 const KEEPS = [ts.SyntaxKind.PlusToken, ts.SyntaxKind.BarBarToken, ts.SyntaxKind.QuestionQuestionToken];
-export type Flow = { fn: ts.FunctionLikeDeclaration; scope: TaintScope; carries: (node: ts.Node) => boolean };
+export type Flow = { fn: ts.FunctionLikeDeclaration; scope: Pick<TaintScope, 'mentions'>; carries: (node: ts.Node) => boolean };
 
 export interface FlowOptions {
   /** A Nest parameter parsed by a pipe (`@Query('n', ParseIntPipe)`) still counts as request data; off, the pipe is trusted to have made it safe. */
@@ -105,4 +105,40 @@ export function guardedBefore(flow: Flow, sink: ts.Node, guard: RegExp): boolean
       (ts.isCallExpression(n) ? guard.test(calleeName(n).split('.').pop()!) : /[!=]==?/.test(n.operatorToken.getText()) && /\.(?:host|hostname|origin)\b/.test(n.getText())) &&
       flow.scope.mentions(n),
   );
+}
+
+/** A queue job's processor: BullMQ `new Worker(name, fn)`, Bull/Bee `queue.process(fn)`, Agenda `define(name, fn)`, pg-boss `work(name, fn)`. */
+function isJobProcessor(fn: ts.FunctionLikeDeclaration): boolean {
+  const call = fn.parent;
+  if (!(ts.isCallExpression(call) || ts.isNewExpression(call)) || !call.arguments?.includes(fn as ts.Expression)) return false;
+  const name = calleeName(call);
+  return (ts.isNewExpression(call) && /(?:^|\.)Worker$/.test(name)) || /\.(?:process|define|work)$/.test(name);
+}
+
+/**
+ * Like requestFlow, for the payload of a queue job (`job.data`): whoever enqueued it may have copied it from a
+ * request, so a worker must treat it as untrusted where it decides a destination.
+ */
+export function jobFlow(node: ts.Node, pass: RegExp): Flow | undefined {
+  let fn = enclosingFunction(node);
+  while (fn && !isJobProcessor(fn)) fn = enclosingFunction(fn);
+  const param = fn?.parameters[0]?.name;
+  if (!fn || !param) return undefined;
+  const handler = fn, seen = new Set<ts.Node>();
+  const job = ts.isIdentifier(param) ? param.text : undefined;
+  const data = ts.isObjectBindingPattern(param) ? param.elements.filter((el) => (el.propertyName ?? el.name).getText() === 'data').map((el) => el.name.getText()) : [];
+  const carries = (n: ts.Node): boolean => {
+    if (seen.has(n)) return false;
+    seen.add(n);
+    if (ts.isPropertyAccessExpression(n) && n.name.text === 'data' && ts.isIdentifier(n.expression) && n.expression.text === job) return true;
+    if (ts.isIdentifier(n)) return data.includes(n.text) || sourcesOf(n.text, handler).some(carries);
+    if (ts.isParenthesizedExpression(n) || ts.isAwaitExpression(n) || ts.isAsExpression(n) || ts.isNonNullExpression(n) || (ts.isPropertyAccessExpression(n) && n.name.text !== 'length') || ts.isElementAccessExpression(n)) return carries(n.expression);
+    if (ts.isTemplateExpression(n)) return n.templateSpans.some((span) => carries(span.expression));
+    if (ts.isBinaryExpression(n)) return KEEPS.includes(n.operatorToken.kind) && (carries(n.left) || carries(n.right));
+    if (!(ts.isCallExpression(n) || ts.isNewExpression(n)) || !pass.test(calleeName(n))) return false;
+    return [...(n.arguments ?? []), ...(ts.isPropertyAccessExpression(n.expression) ? [n.expression.expression] : [])].some(carries);
+  };
+  const flow = (n: ts.Node): boolean => (seen.clear(), carries(n));
+  const mentions = (n: ts.Node): boolean => flow(n) || n.getChildren().some((child) => mentions(child));
+  return { fn, scope: { mentions }, carries: flow };
 }
