@@ -4,6 +4,7 @@ import idorMissingOwnershipCheck from './idor-missing-ownership-check.js';
 import massAssignment from './mass-assignment.js';
 import mutatingRouteWithoutAuth from './mutating-route-without-auth.js';
 import queryMissingTenantFilter from './query-missing-tenant-filter.js';
+import roomBroadcastToAllSockets from './room-broadcast-to-all-sockets.js';
 import websocketIdentityFromQuery from './websocket-identity-from-query.js';
 
 /** Permissions probes, sorted by id. */
@@ -14,5 +15,6 @@ export default [
   massAssignment,
   mutatingRouteWithoutAuth,
   queryMissingTenantFilter,
+  roomBroadcastToAllSockets,
   websocketIdentityFromQuery,
 ];
