@@ -1,6 +1,7 @@
 import databaseConnectionPerCall from './database-connection-per-call.js';
 import listEndpointWithoutPagination from './list-endpoint-without-pagination.js';
 import migrationLocksTable from './migration-locks-table.js';
+import nPlusOneQuery from './n-plus-one-query.js';
 import oversizedBodyLimit from './oversized-body-limit.js';
 import prismaRelationWithoutIndex from './prisma-relation-without-index.js';
 import sqlForeignKeyWithoutIndex from './sql-foreign-key-without-index.js';
@@ -8,4 +9,4 @@ import syncFileReadInRequestHandler from './sync-file-read-in-request-handler.js
 import unboundedModuleCache from './unbounded-module-cache.js';
 
 /** Throughput probes, sorted by id. */
-export default [databaseConnectionPerCall, listEndpointWithoutPagination, migrationLocksTable, oversizedBodyLimit, prismaRelationWithoutIndex, sqlForeignKeyWithoutIndex, syncFileReadInRequestHandler, unboundedModuleCache];
+export default [databaseConnectionPerCall, listEndpointWithoutPagination, migrationLocksTable, nPlusOneQuery, oversizedBodyLimit, prismaRelationWithoutIndex, sqlForeignKeyWithoutIndex, syncFileReadInRequestHandler, unboundedModuleCache];
