@@ -1,9 +1,10 @@
 import type { SourceFile } from '../../repo/view.js';
 import type { ProbeContext } from '../context.js';
-import { calleeName, lineOf, ts } from '../support/ast.js';
+import { lineOf, ts } from '../support/ast.js';
+import { jobCode, scheduledJobs, SCHEDULER_NEEDLES } from '../support/schedulers.js';
 import { defineProbe, type Hit } from '../types.js';
 
-const NEEDLES = ['@Cron', '@Interval', 'schedule(', 'scheduleJob(', 'CronJob(', 'setInterval('];
+const NEEDLES = SCHEDULER_NEEDLES;
 /** Work that is wrong when done twice: rows inserted, counters moved, messages or charges sent. */
 const EFFECT = /\binsert\s+into\b(?![^`'"]*\bon\s+(?:conflict|duplicate)\b)|\.(?:create|createMany|insert|insertOne|insertMany)\(|\b(?:increment|decrement)\b|\$inc\b|\.send[A-Z]\w*\(|\b(?:\w*mail\w*|mailer|transporter|sms|twilio|email)\.send\(|\.notify\w*\(|\.charge\w*\(|\.enqueue\w*\(/i;
 /** One runner at a time: a database or Redis lock, leader election, or a queue that de-duplicates. */
@@ -30,46 +31,9 @@ export default defineProbe({
 
 function checkFile(ctx: ProbeContext, file: SourceFile): Hit[] {
   const sf = ctx.ast(file);
-  const local = new Map<string, ts.Node>();
-  for (const fn of [...ctx.nodesOf<ts.FunctionDeclaration>(file, ts.SyntaxKind.FunctionDeclaration), ...ctx.nodesOf<ts.MethodDeclaration>(file, ts.SyntaxKind.MethodDeclaration)]) {
-    if (fn.name && ts.isIdentifier(fn.name) && fn.body) local.set(fn.name.text, fn.body);
-  }
-  const hits: Hit[] = [];
-  const judge = (at: ts.Node, job: ts.Node, what: string): void => {
-    const text = reach(job, local, sf);
-    if (EFFECT.test(text) && !LOCKED.test(text)) hits.push({ file, line: lineOf(at), message: `${what} runs on every replica at once and nothing stops two runs overlapping: its writes or messages happen once per replica.` });
-  };
-  for (const decorator of ctx.nodesOf<ts.Decorator>(file, ts.SyntaxKind.Decorator)) {
-    const call = decorator.expression;
-    const method = decorator.parent;
-    if (ts.isCallExpression(call) && /^(?:Cron|Interval)$/.test(call.expression.getText()) && ts.isMethodDeclaration(method) && method.body) judge(decorator, method.body, `@${call.expression.getText()} ${method.name.getText()}()`);
-  }
-  for (const call of ctx.calls(file)) {
-    const name = calleeName(call);
-    const job = /^(?:setInterval|\w+\.scheduleJob|scheduleJob)$/.test(name) || (/^(?:cron|nodeCron|schedule)\.schedule$/.test(name) && call.arguments.length >= 2) ? call.arguments[name === 'setInterval' ? 0 : call.arguments.length - 1] : undefined;
-    if (job) judge(call, job, `${name}(...)`);
-  }
-  for (const created of ctx.nodesOf<ts.NewExpression>(file, ts.SyntaxKind.NewExpression)) {
-    if (/^(?:cron\.)?CronJob$/.test(created.expression.getText()) && created.arguments?.[1]) judge(created, created.arguments[1], 'new CronJob(...)');
-  }
-  return hits;
-}
-
-/** The job's own code plus the same-file functions it calls (two levels), printed without comments. */
-function reach(job: ts.Node, local: ReadonlyMap<string, ts.Node>, sf: ts.SourceFile): string {
-  const seen = new Set<ts.Node>();
-  const parts: string[] = [];
-  const visit = (node: ts.Node, depth: number): void => {
-    if (seen.has(node)) return;
-    seen.add(node);
-    parts.push(PRINTER.printNode(ts.EmitHint.Unspecified, node, sf));
-    if (depth === 0) return;
-    const names = ts.isIdentifier(node) ? [node.text] : [...PRINTER.printNode(ts.EmitHint.Unspecified, node, sf).matchAll(/(?:this\.)?\b(\w+)\s*\(/g)].map((m) => m[1]!);
-    for (const name of names) {
-      const target = local.get(name);
-      if (target) visit(target, depth - 1);
-    }
-  };
-  visit(job, 2);
-  return parts.join('\n');
+  return scheduledJobs(ctx, file).flatMap(({ at, job, what }): Hit[] => {
+    const text = jobCode(ctx, file, job).map((node) => PRINTER.printNode(ts.EmitHint.Unspecified, node, sf)).join('\n');
+    if (!EFFECT.test(text) || LOCKED.test(text)) return [];
+    return [{ file, line: lineOf(at), message: `${what} runs on every replica at once and nothing stops two runs overlapping: its writes or messages happen once per replica.` }];
+  });
 }
