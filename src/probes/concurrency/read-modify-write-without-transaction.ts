@@ -5,6 +5,8 @@ import { defineProbe, type Hit } from '../types.js';
 
 const READS = new Set(['findUnique', 'findUniqueOrThrow', 'findFirst', 'findFirstOrThrow', 'findOne', 'findOneBy', 'findOneOrFail', 'findOneByOrFail', 'findById', 'findByPk']);
 const WRITES = new Set(['update', 'updateOne', 'updateMany', 'upsert', 'save', 'findByIdAndUpdate', 'findOneAndUpdate', 'persistAndFlush']);
+/** Array edits on a loaded document: Mongoose saves the whole array back, not the one element. */
+const ARRAY_MUTATORS = new Set(['push', 'unshift', 'splice', 'pull', 'addToSet', 'pop', 'shift']);
 const ARITHMETIC = new Set([ts.SyntaxKind.PlusToken, ts.SyntaxKind.MinusToken, ts.SyntaxKind.AsteriskToken, ts.SyntaxKind.SlashToken]);
 const COMPOUND = new Set([ts.SyntaxKind.PlusEqualsToken, ts.SyntaxKind.MinusEqualsToken, ts.SyntaxKind.AsteriskEqualsToken, ts.SyntaxKind.SlashEqualsToken]);
 /** Transactions, row locks and lock helpers make the read and the write one unit (or one at a time). */
@@ -33,7 +35,7 @@ export default defineProbe({
     agent: 'code-auditor',
     cwe: 'CWE-362',
     confidence: 'medium',
-    description: 'A function reads a record (findUnique, findOne, findById, SELECT) and writes back a value computed from it (`balance: user.balance - amount`, `stock -= qty` then save) with no transaction, row lock, atomic operator or version check.',
+    description: 'A function reads a record (findUnique, findOne, findById, SELECT) and writes back a value computed from it (`balance: user.balance - amount`, `stock -= qty` or `members.push(id)` then save) with no transaction, row lock, atomic operator or version check.',
     impact: 'Two concurrent requests read the same value and the later write silently overwrites the earlier one: balances go wrong, stock oversells and counters lose increments.',
     remediation: 'Use an atomic update (`{ decrement: amount }`, `$inc`, `SET balance = balance - $1`) with the precondition in the where clause, or do the read and write in a transaction with `SELECT ... FOR UPDATE`, or add a version column and check it in the update.',
     effort: 'hours',
@@ -121,6 +123,11 @@ function ormWrite(read: Read, write: ts.CallExpression, fn: ts.FunctionLikeDecla
 
 /** `x.f -= n`, `x.f++`, `x.f = x.f * 2`: the loaded object changed relative to what was read. */
 function mutatedField(read: Read, expr: ts.Expression): string | undefined {
+  // `room.members.push(id)`: the array read with the document is written back whole by save().
+  if (ts.isCallExpression(expr) && ts.isPropertyAccessExpression(expr.expression) && ARRAY_MUTATORS.has(expr.expression.name.text)) {
+    const list = expr.expression.expression;
+    return ts.isPropertyAccessExpression(list) && list.expression.getText() === read.record ? list.name.text : undefined;
+  }
   const unary = ts.isPrefixUnaryExpression(expr) || ts.isPostfixUnaryExpression(expr);
   const target = ts.isBinaryExpression(expr) ? expr.left : unary ? expr.operand : undefined;
   if (!target || !ts.isPropertyAccessExpression(target) || target.expression.getText() !== read.record) return undefined;

@@ -4,7 +4,7 @@ import { enclosingFunction, expressionName, findNodes, lineOf, methodName, prope
 import { defineProbe, type Hit } from '../types.js';
 
 /** Records whose status moves through a lifecycle where skipping or reversing a step costs money or trust. */
-const LIFECYCLE = /order|payment|invoice|subscription|booking|reservation|shipment|refund|withdrawal|payout|transfer|appointment|delivery|checkout|claim|contract|dispute|loan|quote|application|ticket|purchase/i;
+const LIFECYCLE = /order|payment|invoice|subscription|booking|reservation|shipment|refund|withdrawal|payout|transfer|appointment|delivery|checkout|claim|contract|dispute|loan|quote|application|ticket|purchase|job|task/i;
 const STATUS_KEY = /^(?:status|state|\w+Status|\w+State)$/;
 const WRITES = new Set(['update', 'updateMany', 'updateOne', 'findByIdAndUpdate', 'findOneAndUpdate', 'upsert']);
 const SAVES = new Set(['save', 'persist', 'persistAndFlush', 'flush', 'update']);
@@ -27,7 +27,7 @@ export default defineProbe({
     phase: 3,
     agent: 'code-auditor',
     confidence: 'medium',
-    description: 'An order, payment, booking or similar record gets a new status (`status: \'shipped\'`, `order.status = \'REFUNDED\'`) in a function that never reads or checks its current status, in code or in the update’s where clause.',
+    description: 'An order, payment, booking, job or similar record gets a new status (`status: \'shipped\'`, `order.status = \'REFUNDED\'`) in a function that never reads or checks its current status, in code or in the update’s where clause.',
     impact: 'Illegal transitions go through: a refunded order gets shipped, a cancelled booking is confirmed by a late webhook, a paid invoice is paid again, and the data no longer tells what really happened.',
     remediation: 'Guard each transition: put the allowed previous status in the where clause (`where: { id, status: \'paid\' }`) and treat zero updated rows as a conflict, or check it through one transition table or a state-machine library.',
     effort: 'hours',

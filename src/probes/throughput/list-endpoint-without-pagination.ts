@@ -1,4 +1,5 @@
 import { expressionName, findNodes, lineOf, propertyOf, stringValue, ts } from '../support/ast.js';
+import { readScopes } from '../support/read-scopes.js';
 import { defineProbe, type Hit } from '../types.js';
 
 /** ORM calls that return every matching row unless told otherwise. */
@@ -20,28 +21,26 @@ export default defineProbe({
     agent: 'code-auditor',
     cwe: 'CWE-770',
     confidence: 'medium',
-    description: 'A GET route handler loads a list from the database with no limit (Prisma findMany without take, find/findAll without limit, SELECT without LIMIT).',
+    description: 'A GET route handler (or a Next.js page, or the service method a GET handler delegates to) loads a list from the database with no limit (Prisma findMany without take, find/findAll without limit, SELECT without LIMIT).',
     impact: 'Response time, memory and database load grow with the table: one large tenant or a scraper can slow or crash the API for everyone.',
     remediation: 'Page the query (take/limit with a capped page size, or cursor pagination) and return a next-page cursor.',
     effort: 'hours',
   },
-  applies: (ctx) => ctx.routes().some((route) => route.method === 'GET'),
+  applies: (ctx) => readScopes(ctx).length > 0,
   detect(ctx) {
     const hits: Hit[] = [];
-    for (const route of ctx.routes()) {
-      if (route.method !== 'GET' || !route.handler?.body) continue;
-      const where = `GET ${route.path}`;
-      for (const call of findNodes(route.handler.body, ts.isCallExpression)) {
+    for (const { file, body, where } of readScopes(ctx)) {
+      for (const call of findNodes(body, ts.isCallExpression)) {
         const what = unboundedQuery(call);
-        if (what) hits.push({ file: route.file, line: lineOf(call), message: `${where} returns ${what} with no limit: every row, on every request.` });
+        if (what) hits.push({ file, line: lineOf(call), message: `${where} returns ${what} with no limit: every row, on every request.` });
       }
       const judged = new Set<ts.Node>();
-      for (const literal of findNodes(route.handler.body, isStringLike)) {
+      for (const literal of findNodes(body, isStringLike)) {
         // 'SELECT … ' + term + ' LIMIT 50' is one statement: judge the whole concatenation once.
         const whole = concatenationRoot(literal);
         if (judged.has(whole)) continue;
         judged.add(whole);
-        if (unboundedSql(sqlText(whole))) hits.push({ file: route.file, line: lineOf(whole), message: `${where} runs a SELECT with no LIMIT.` });
+        if (unboundedSql(sqlText(whole))) hits.push({ file, line: lineOf(whole), message: `${where} runs a SELECT with no LIMIT.` });
       }
     }
     return hits;
@@ -75,7 +74,16 @@ function unboundedQuery(call: ts.CallExpression): string | undefined {
 function isOrmReceiver(expr: ts.Expression): boolean {
   if (ts.isCallExpression(expr)) return /(?:getRepository|collection|model)$/i.test(expressionName(expr.expression));
   const last = expressionName(expr).split('.').at(-1) ?? '';
-  return /^[A-Z][A-Za-z0-9]*$/.test(last) || /(?:repo|repository|collection|model|^em|manager)$/i.test(last);
+  return /^[A-Z][A-Za-z0-9]*$/.test(last) || /(?:repo|repository|collection|model|^em|manager)$/i.test(last) || injectedType(expr);
+}
+
+/** `this.invoices` where the constructor declares `invoices: Repository<Invoice>` (or a Model / Collection). */
+function injectedType(expr: ts.Expression): boolean {
+  if (!ts.isPropertyAccessExpression(expr) || expr.expression.kind !== ts.SyntaxKind.ThisKeyword) return false;
+  let cls: ts.Node | undefined = expr;
+  while (cls && !ts.isClassDeclaration(cls)) cls = cls.parent;
+  const param = cls?.members.find(ts.isConstructorDeclaration)?.parameters.find((p) => p.name.getText() === expr.name.text);
+  return !!param?.type && /^(?:Repository|MongoRepository|TreeRepository|EntityRepository|Model|Collection)\b/.test(param.type.getText());
 }
 
 /** `knex('users')`, `db('users')` or the `knex` object itself: the roots of a knex query. */

@@ -5,6 +5,8 @@ import { defineProbe, type Hit } from '../types.js';
 const PARSERS = new Set(['json', 'urlencoded', 'raw', 'text']);
 const PARSER_MODULES = new Set(['express', 'body-parser']);
 const ROUTE_VERBS = new Set(['get', 'post', 'put', 'patch', 'delete', 'all', 'route']);
+/** koa-bodyparser and koa-body name a limit per body type. */
+const KOA_LIMITS = new Set(['jsonLimit', 'formLimit', 'textLimit', 'xmlLimit']);
 const MAX_BYTES = 10 * 1024 * 1024;
 const UNITS: Record<string, number> = { b: 1, kb: 2 ** 10, mb: 2 ** 20, gb: 2 ** 30, tb: 2 ** 40, pb: 2 ** 50 };
 
@@ -18,7 +20,7 @@ export default defineProbe({
     agent: 'code-auditor',
     cwe: 'CWE-770',
     confidence: 'high',
-    description: 'A request body parser accepts more than 10 MB app-wide (express.json/bodyParser limit, Fastify bodyLimit, Next.js server actions bodySizeLimit) or multer accepts uploads with no fileSize limit.',
+    description: 'A request body parser accepts more than 10 MB app-wide (express.json/bodyParser limit, Fastify bodyLimit, koa-bodyparser jsonLimit/formLimit, Next.js server actions bodySizeLimit) or multer accepts uploads with no fileSize limit.',
     impact: 'A handful of large requests fill memory and block the event loop while they are parsed, taking the server down for every user.',
     remediation: 'Keep JSON and form limits at the default (100 KB–1 MB); raise it only on the one route that needs it, and stream large uploads to storage with a fileSize limit.',
     effort: 'hours',
@@ -56,6 +58,7 @@ function checkFile(file: SourceFile, sf: ts.SourceFile): Hit[] {
     const key = prop.name.getText().replace(/['"]/g, '');
     if (key === 'bodyLimit' && !passedToRoute(prop.parent)) judge(prop.initializer, 'Fastify bodyLimit');
     else if (key === 'bodySizeLimit') judge(prop.initializer, 'Next.js serverActions.bodySizeLimit');
+    else if (KOA_LIMITS.has(key) && !(ts.isCallExpression(prop.parent.parent) && passedToRoute(prop.parent.parent))) judge(prop.initializer, `koa body parser ${key}`);
   }
   return hits;
 }
