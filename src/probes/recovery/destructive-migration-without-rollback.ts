@@ -60,7 +60,8 @@ function scriptHits(file: SourceFile, sf: ts.SourceFile): Hit[] {
   const up = migrationStep(sf, 'up');
   if (!up) return [];
   const downStep = migrationStep(sf, 'down');
-  const down = isReversible(downStep) ? downStep!.getText() : undefined;
+  // The down step's strings (SQL, table and column names), not its comments.
+  const down = isReversible(downStep) ? findNodes(downStep!, (n): n is ts.StringLiteralLike | ts.TemplateExpression => ts.isStringLiteralLike(n) || ts.isTemplateExpression(n)).map((n) => n.getText()).join('\n') : undefined;
   const restored = (name: string | undefined): boolean => down !== undefined && (name === undefined || downMentions(down, name));
   const why = down === undefined ? 'no working down' : 'a down that does not restore it';
   const created = new Set(findNodes(up, ts.isCallExpression).filter((c) => /^create(?:Table|Collection)$/.test(methodName(c) ?? '')).map((c) => stringValue(c.arguments[0])));
