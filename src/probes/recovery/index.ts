@@ -1,6 +1,7 @@
 import backupPipelineWithoutPipefail from './backup-pipeline-without-pipefail.js';
 import deployToMutableImageTag from './deploy-to-mutable-image-tag.js';
 import destructiveMigrationWithoutRollback from './destructive-migration-without-rollback.js';
+import jobResultsSavedOnlyAtEnd from './job-results-saved-only-at-end.js';
 import migrationRenamesInPlace from './migration-renames-in-place.js';
 import migrationsRunAtContainerStart from './migrations-run-at-container-start.js';
 import ormSchemaAutoSync from './orm-schema-auto-sync.js';
@@ -11,6 +12,7 @@ export default [
   backupPipelineWithoutPipefail,
   deployToMutableImageTag,
   destructiveMigrationWithoutRollback,
+  jobResultsSavedOnlyAtEnd,
   migrationRenamesInPlace,
   migrationsRunAtContainerStart,
   ormSchemaAutoSync,
