@@ -67,11 +67,7 @@ function loopRetry(file: SourceFile, loop: ts.WhileStatement | ts.DoStatement | 
   return [{ file, line: lineOf(loop), message: `Retry loop has ${missing}.`, severity: capped ? 'MEDIUM' : 'HIGH' }];
 }
 
-function isExit(s: ts.Statement): boolean {
-  if (ts.isBlock(s)) return s.statements.length === 1 && isExit(s.statements[0]!);
-  return ts.isReturnStatement(s) || (ts.isBreakStatement(s) && !s.label);
-}
-
+const isExit = (s: ts.Statement): boolean => (ts.isBlock(s) ? s.statements.length === 1 && isExit(s.statements[0]!) : ts.isReturnStatement(s) || (ts.isBreakStatement(s) && !s.label));
 /** Identifiers stepped inside the loop (`attempt++`, `retries -= 1`): what a cap would count. */
 function counterNames(loop: ts.IterationStatement): Set<string> {
   const names = new Set<string>();
