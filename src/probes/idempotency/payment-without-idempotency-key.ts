@@ -1,4 +1,5 @@
-import { calleeName, findNodes, lineOf, propertyOf, ts } from '../support/ast.js';
+import { calleeName, enclosingFunction, findNodes, lineOf, methodName, propertyOf, ts } from '../support/ast.js';
+import { sourcesOf } from '../support/request-flow.js';
 import { defineProbe } from '../types.js';
 import type { Severity } from '../../model/taxonomy.js';
 
@@ -26,7 +27,7 @@ export default defineProbe({
     phase: 8,
     agent: 'reliability-auditor',
     confidence: 'high',
-    description: 'A Stripe call that moves money (charge, payment intent, refund, transfer, payout, subscription, invoice payment, checkout session) passes no idempotencyKey request option.',
+    description: 'A Stripe call that moves money (charge, payment intent, refund, transfer, payout, subscription, invoice payment, checkout session) passes no idempotencyKey request option, or one minted fresh per call (randomUUID(), Date.now()).',
     impact: 'A client retry, a double-click, a timed-out request or a redelivered job sends the call again and the customer is charged, refunded or paid out twice.',
     remediation: 'Pass `{ idempotencyKey }` as the request-options argument, derived from the order or operation id (not a fresh random value per attempt), so every retry of one operation reuses one key.',
     effort: 'hours',
@@ -44,7 +45,10 @@ export default defineProbe({
           const entry = [...MONEY_CALLS].find(([suffix]) => name.endsWith(`.${suffix}`));
           if (!entry) return [];
           const client = name.slice(0, -entry[0].length - 1);
-          if (!(/stripe/i.test(client) || clients.has(client)) || hasIdempotencyKey(call)) return [];
+          if (!(/stripe/i.test(client) || clients.has(client))) return [];
+          const fresh = freshKey(call);
+          if (fresh) return [{ file, line: lineOf(fresh), severity: entry[1], message: `${name}(...) sends an idempotencyKey made fresh on every call (${fresh.getText()}): a retry carries a new key, so Stripe cannot recognise it as the same operation.` }];
+          if (hasIdempotencyKey(call)) return [];
           // An unconfirmed PaymentIntent charges nobody until it is confirmed; a confirmed one is the charge.
           const unconfirmed = entry[0] === 'paymentIntents.create' && !confirmsNow(call.arguments[0]);
           const severity = unconfirmed ? 'HIGH' : entry[1];
@@ -54,6 +58,27 @@ export default defineProbe({
       });
   },
 });
+
+/** Generators that return a new value on every call: a key from one of them differs on each retry. */
+const FRESH = /^(?:randomUUID|uuid|v4|uuidv4|nanoid|cuid|cuid2|createId|ulid|randomBytes|random|now)$/;
+
+/** The `idempotencyKey` property whose value is minted per call, directly or through a local of the same function. */
+function freshKey(call: ts.CallExpression): ts.Node | undefined {
+  for (const arg of call.arguments.slice(1)) {
+    if (!ts.isObjectLiteralExpression(arg)) continue;
+    const prop = arg.properties.find((p) => p.name !== undefined && IDEMPOTENCY_KEYS.has(p.name.getText().replace(/['"]/g, '')));
+    const value = prop && (ts.isPropertyAssignment(prop) ? prop.initializer : ts.isShorthandPropertyAssignment(prop) ? prop.name : undefined);
+    if (!value) continue;
+    const fn = enclosingFunction(call);
+    const local = ts.isIdentifier(value) && fn ? sourcesOf(value.text, fn) : [];
+    if ([value, ...local].some(mintsPerCall)) return prop;
+  }
+  return undefined;
+}
+
+function mintsPerCall(node: ts.Node): boolean {
+  return [node, ...findNodes(node, ts.isCallExpression)].some((n) => ts.isCallExpression(n) && FRESH.test(methodName(n) ?? ''));
+}
 
 function confirmsNow(params: ts.Expression | undefined): boolean {
   return !!params && ts.isObjectLiteralExpression(params) && propertyOf(params, 'confirm')?.kind === ts.SyntaxKind.TrueKeyword;

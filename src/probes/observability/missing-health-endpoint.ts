@@ -1,6 +1,6 @@
-import type { SourceFile } from '../../repo/view.js';
 import type { ProbeContext } from '../context.js';
-import { findNodes, lineOf, propertyOf, stringValue, ts } from '../support/ast.js';
+import { findNodes, lineOf, ts } from '../support/ast.js';
+import { httpListenCalls } from '../support/http-server.js';
 import { defineProbe, type Hit } from '../types.js';
 
 /** `/health`, `/api/healthz`, `/actuator/health`, `/health/ready`, `/status`, `/ping`: at the root or under an api/version/internal prefix. */
@@ -8,10 +8,8 @@ const HEALTH_PATH = /^\/(?:(?:api|v\d+|internal|_?system|management|actuator|ops
 const HEALTH_PACKAGES = ['@nestjs/terminus', '@godaddy/terminus', 'lightship', 'express-healthcheck', 'express-actuator', 'fastify-healthcheck', '@hapi/hapi-alive'];
 /** Platforms that run handlers per request and probe nothing themselves. */
 const SERVERLESS_PACKAGES = ['serverless-http', '@vendia/serverless-express', '@codegenie/serverless-express', '@netlify/functions'];
-const HTTP_MODULES = /^(?:express|fastify|koa|@nestjs\/core|(?:node:)?https?|hono|@hono\/node-server|restify|@hapi\/hapi|polka|next)$/;
 /** Mock servers and dev tooling are not what gets deployed. */
 const DEV_ONLY_PATH = /(?:^|\/)(?:scripts?|tools|mocks?|examples?|demo|dev)\//;
-const NON_HTTP_SERVER = /\b(?:net|tls|dgram)\.create|WebSocket|\bnew\s+(?:net\.)?Server\b|createConnection/;
 
 interface Servers {
   readonly listens: Hit[];
@@ -48,7 +46,7 @@ function servers(ctx: ProbeContext): Servers {
     const listens = ctx
       .scripts(['.listen('])
       .filter((file) => !DEV_ONLY_PATH.test(file.path))
-      .flatMap((file) => httpListens(file, ctx.ast(file)).slice(0, 1));
+      .flatMap((file) => httpListenCalls(ctx.ast(file)).slice(0, 1).map((call) => ({ file, line: lineOf(call) })));
     const routes = [...ctx.routes()].sort((a, b) => (a.file.path === b.file.path ? a.line - b.line : a.file.path < b.file.path ? -1 : 1));
     // Next.js route handlers deployed to a serverless platform are probed by the platform; in a container they are not.
     const containerised = ctx.files(['dockerfile']).length > 0;
@@ -65,44 +63,4 @@ function hasHealthRoute(ctx: ProbeContext): boolean {
   return ctx.scripts([/['"`]\/[\w/-]*(?:health|ready|live|status|ping|heartbeat)/i]).some((file) =>
     findNodes(ctx.ast(file), (n): n is ts.StringLiteral => ts.isStringLiteral(n) || ts.isNoSubstitutionTemplateLiteral(n)).some((s) => HEALTH_PATH.test(s.text)),
   );
-}
-
-/** `app.listen(PORT)`, `server.listen({ port })` on an HTTP server, not a TCP or WebSocket one. */
-function httpListens(file: SourceFile, sf: ts.SourceFile): Hit[] {
-  const imported = new Map<string, string>();
-  for (const imp of findNodes(sf, ts.isImportDeclaration)) {
-    const from = stringValue(imp.moduleSpecifier) ?? '';
-    for (const name of importedNames(imp)) imported.set(name, from);
-  }
-  const requires = findNodes(sf, ts.isCallExpression).filter((c) => c.expression.getText() === 'require').map((c) => stringValue(c.arguments[0]) ?? '');
-  const importsHttp = [...imported.values(), ...requires].some((from) => HTTP_MODULES.test(from));
-  const declarations = new Map(findNodes(sf, ts.isVariableDeclaration).map((d) => [d.name.getText(), d.initializer?.getText() ?? '']));
-
-  return findNodes(sf, ts.isCallExpression).flatMap((call) => {
-    const callee = call.expression;
-    if (!ts.isPropertyAccessExpression(callee) || callee.name.text !== 'listen' || !isPortLike(call.arguments[0])) return [];
-    const receiver = callee.expression.getText().replace(/^this\./, '');
-    if (NON_HTTP_SERVER.test(declarations.get(receiver) ?? '')) return [];
-    // `import app from './app'`, or `const app = createApp()` with createApp from a local module.
-    const factory = /^(?:await\s+)?([\w$]+)\(/.exec(declarations.get(receiver) ?? '')?.[1];
-    const fromLocalModule = /app|server|api/i.test(receiver) && [receiver, factory].some((name) => name !== undefined && (imported.get(name) ?? '').startsWith('.'));
-    return importsHttp || fromLocalModule || /createServer|express\(|fastify\(|NestFactory/i.test(declarations.get(receiver) ?? '') ? [{ file, line: lineOf(call) }] : [];
-  });
-}
-
-function isPortLike(arg: ts.Expression | undefined): boolean {
-  if (!arg) return false;
-  if (ts.isNumericLiteral(arg)) return true;
-  if (ts.isObjectLiteralExpression(arg)) return propertyOf(arg, 'port') !== undefined;
-  return /port/i.test(arg.getText());
-}
-
-function importedNames(imp: ts.ImportDeclaration): string[] {
-  const clause = imp.importClause;
-  if (!clause) return [];
-  const names = clause.name ? [clause.name.text] : [];
-  const bindings = clause.namedBindings;
-  if (bindings && ts.isNamespaceImport(bindings)) names.push(bindings.name.text);
-  if (bindings && ts.isNamedImports(bindings)) names.push(...bindings.elements.map((e) => e.name.text));
-  return names;
 }

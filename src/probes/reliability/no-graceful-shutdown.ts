@@ -1,6 +1,6 @@
-import type { SourceFile } from '../../repo/view.js';
 import type { ProbeContext } from '../context.js';
-import { findNodes, lineOf, propertyOf, stringValue, ts } from '../support/ast.js';
+import { lineOf } from '../support/ast.js';
+import { httpListenCalls } from '../support/http-server.js';
 import { defineProbe, type Hit } from '../types.js';
 
 /** Libraries that drain connections on SIGTERM for you. */
@@ -9,7 +9,6 @@ const SHUTDOWN_PACKAGES = ['close-with-grace', '@godaddy/terminus', 'lightship',
 const HANDLED = /\bSIG(?:TERM|INT)\b|enableShutdownHooks\s*\(|closeWithGrace\s*\(|createTerminus\s*\(|createHttpTerminator\s*\(|createLightship\s*\(/;
 /** Platforms that own the process: serverless handlers are never sent SIGTERM mid-request by the app's own code. */
 const SERVERLESS_PACKAGES = ['serverless-http', '@vendia/serverless-express', '@codegenie/serverless-express', '@netlify/functions', '@vercel/node'];
-const HTTP_MODULES = /^(?:express|fastify|koa|@nestjs\/core|(?:node:)?https?|http2|hono|@hono\/node-server|restify|@hapi\/hapi|polka|next)$/;
 const ENTRY_FILE = /(?:^|\/)(?:server|main|index|app|bootstrap|start|www)\.[cm]?[jt]s$/;
 /** Mock servers, scripts and examples do not ship. */
 const DEV_ONLY_PATH = /(?:^|\/)(?:scripts?|tools|mocks?|examples?|demo|dev|e2e|benchmarks?)\//;
@@ -77,33 +76,8 @@ function listens(ctx: ProbeContext): Hit[] {
     found = ctx
       .scripts(['.listen('])
       .filter((file) => !DEV_ONLY_PATH.test(file.path) && !ctx.isFrontEnd(file))
-      .flatMap((file) => httpListens(file, ctx.ast(file)).slice(0, 1));
+      .flatMap((file) => httpListenCalls(ctx.ast(file)).slice(0, 1).map((call) => ({ file, line: lineOf(call) })));
     memo.set(ctx, found);
   }
   return found;
-}
-
-/** `app.listen(port)`, `server.listen({ port })` in a file that builds an HTTP server (imports a server module or a local app). */
-function httpListens(file: SourceFile, sf: ts.SourceFile): Hit[] {
-  const modules = [
-    ...findNodes(sf, ts.isImportDeclaration).map((imp) => stringValue(imp.moduleSpecifier) ?? ''),
-    ...findNodes(sf, ts.isCallExpression).filter((c) => c.expression.getText() === 'require').map((c) => stringValue(c.arguments[0]) ?? ''),
-  ];
-  const importsHttp = modules.some((from) => HTTP_MODULES.test(from));
-  const importsLocalApp = findNodes(sf, ts.isImportDeclaration).some((imp) => (stringValue(imp.moduleSpecifier) ?? '').startsWith('.') && /\b(?:app|server|api)\b/i.test(imp.importClause?.getText() ?? ''));
-  if (!importsHttp && !importsLocalApp) return [];
-  return findNodes(sf, ts.isCallExpression).flatMap((call) => {
-    const callee = call.expression;
-    if (!ts.isPropertyAccessExpression(callee) || callee.name.text !== 'listen' || !isPortLike(call.arguments[0])) return [];
-    // WebSocket and raw TCP servers are judged by their own lifecycle.
-    if (/\b(?:wss?|io|socket|tcp|net|grpc)\w*$/i.test(callee.expression.getText())) return [];
-    return [{ file, line: lineOf(call) }];
-  });
-}
-
-function isPortLike(arg: ts.Expression | undefined): boolean {
-  if (!arg) return false;
-  if (ts.isNumericLiteral(arg)) return true;
-  if (ts.isObjectLiteralExpression(arg)) return propertyOf(arg, 'port') !== undefined;
-  return /port/i.test(arg.getText());
 }

@@ -44,7 +44,9 @@ function loopRetry(file: SourceFile, loop: ts.WhileStatement | ts.DoStatement | 
   if (!attempt || alwaysExits(attempt.catchClause!.block)) return [];
   const condition = ts.isForStatement(loop) ? loop.condition : loop.expression;
   // Success leaves the loop straight from the try block (not `if (!job) break`, which is a worker loop running dry).
-  const exitsOnSuccess = attempt.tryBlock.statements.some((s) => ts.isReturnStatement(s) || (ts.isBreakStatement(s) && !s.label));
+  // `if (res.ok) return;` as the attempt's last word is the same exit, taken only when the call worked.
+  const last = attempt.tryBlock.statements.at(-1);
+  const exitsOnSuccess = attempt.tryBlock.statements.some(isExit) || (!!last && ts.isIfStatement(last) && !last.elseStatement && isExit(last.thenStatement));
   const flag = condition && ts.isPrefixUnaryExpression(condition) && condition.operator === ts.SyntaxKind.ExclamationToken ? condition.operand.getText() : undefined;
   const flagSet = !!flag && ownNodes(attempt.tryBlock).some((n) => ts.isBinaryExpression(n) && n.operatorToken.kind === ts.SyntaxKind.EqualsToken && n.left.getText() === flag);
   const counters = counterNames(loop);
@@ -65,6 +67,7 @@ function loopRetry(file: SourceFile, loop: ts.WhileStatement | ts.DoStatement | 
   return [{ file, line: lineOf(loop), message: `Retry loop has ${missing}.`, severity: capped ? 'MEDIUM' : 'HIGH' }];
 }
 
+const isExit = (s: ts.Statement): boolean => (ts.isBlock(s) ? s.statements.length === 1 && isExit(s.statements[0]!) : ts.isReturnStatement(s) || (ts.isBreakStatement(s) && !s.label));
 /** Identifiers stepped inside the loop (`attempt++`, `retries -= 1`): what a cap would count. */
 function counterNames(loop: ts.IterationStatement): Set<string> {
   const names = new Set<string>();
