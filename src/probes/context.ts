@@ -170,7 +170,7 @@ export class ProbeContext {
 
   /** Each package.json's folder (with its trailing slash) and its dependencies, parsed once. */
   private manifests(): ReadonlyMap<string, ReadonlySet<string>> {
-    if (!this.manifestCache && this.facts) this.manifestCache = new Map(this.facts.manifests.map(([dir, deps]) => [dir, new Set(deps)]));
+    if (!this.manifestCache && this.facts) this.manifestCache = manifestsOf(this.facts);
     if (!this.manifestCache) {
       this.manifestCache = new Map();
       for (const file of this.view.files) {
@@ -207,6 +207,17 @@ function contains(file: SourceFile, index: number, needle: string | RegExp, memo
 export interface RepoFacts {
   readonly manifests: readonly (readonly [string, readonly string[]])[];
   readonly isServer: boolean;
+}
+
+/** The facts' manifests as a map, built once per facts object and shared by every file's context. */
+const factManifests = new WeakMap<RepoFacts, Map<string, ReadonlySet<string>>>();
+function manifestsOf(facts: RepoFacts): Map<string, ReadonlySet<string>> {
+  let map = factManifests.get(facts);
+  if (!map) {
+    map = new Map(facts.manifests.map(([dir, deps]) => [dir, new Set(deps)]));
+    factManifests.set(facts, map);
+  }
+  return map;
 }
 
 /** Every dependency name a package.json declares; a broken manifest is the target's problem and declares nothing. */

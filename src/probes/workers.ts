@@ -5,11 +5,17 @@ import type { FilePassResult } from './file-pass.js';
 import type { ShardJob } from './worker.js';
 
 /**
+ * A worker keeps one file's tree at a time, so a capped heap makes it collect garbage early instead of
+ * growing towards the machine's default; a worker that still runs out fails its probes, loudly.
+ */
+const LIMITS = { maxOldGenerationSizeMb: 512 };
+
+/**
  * Runs one shard job in a new worker thread. Never hangs on a broken worker: an uncaught error, a
  * message that cannot be read or an exit before answering all reject.
  */
 export function runInWorker(job: ShardJob): Promise<FilePassResult[]> {
-  const worker = fromSource() ? new Worker(sourceBootstrap(), { eval: true }) : new Worker(new URL('./worker.js', import.meta.url));
+  const worker = fromSource() ? new Worker(sourceBootstrap(), { eval: true, resourceLimits: LIMITS }) : new Worker(new URL('./worker.js', import.meta.url), { resourceLimits: LIMITS });
   return new Promise<FilePassResult[]>((resolve, reject) => {
     let settled = false;
     const settle = (fn: () => void): void => {
