@@ -1,7 +1,7 @@
 /**
  * One measured scan, in its own process so peak memory is this scan's alone. It runs the built
  * engine (dist/), as `npx prod-audit` does, so the probe workers load compiled JavaScript.
- * Usage: tsx bench/scan.ts <root> [--no-default-excludes] [--max-file-bytes N] [--mode auto|single|sharded]
+ * Usage: tsx bench/scan.ts <root> [--no-default-excludes] [--max-file-bytes N] [--mode auto|single|sharded] [--workers N]
  * Prints one JSON line with the measurements.
  */
 type Engine = typeof import('../src/repo/collect.js') & typeof import('../src/repo/redactor.js') & typeof import('../src/probes/pass.js') & typeof import('../src/probes/registry.js');
@@ -17,6 +17,7 @@ const option = (name: string): string | undefined => {
 };
 const maxFileBytes = option('--max-file-bytes');
 const mode = (option('--mode') ?? 'auto') as 'auto' | 'single' | 'sharded';
+const workers = option('--workers');
 
 const started = performance.now();
 const view = await collectRepo(root, {
@@ -25,7 +26,7 @@ const view = await collectRepo(root, {
   ...(maxFileBytes ? { maxFileBytes: Number(maxFileBytes) } : {}),
 });
 const collected = performance.now();
-const run = await runProbePass(view, PROBES, redactorFor(view), { mode });
+const run = await runProbePass(view, PROBES, redactorFor(view), { mode, ...(workers ? { workers: Number(workers) } : {}) });
 const probed = performance.now();
 
 const lines = view.files.reduce((sum, file) => sum + file.lines.length, 0);
