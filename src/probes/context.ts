@@ -21,20 +21,58 @@ export class ProbeContext {
   private routeCache: { routes: Route[]; middleware: Middleware[] } | undefined;
   private dependencyCache: Set<string> | undefined;
   private manifestCache: Map<string, ReadonlySet<string>> | undefined;
+  private readonly shippedCache = new Map<string, readonly SourceFile[]>();
+  private readonly needleCache = new Map<string, Int8Array>();
 
-  constructor(readonly view: RepoView) {}
+  /**
+   * `facts` makes this a file-scoped context (a shard of the view, in a worker): repo-wide answers come
+   * from the facts, and asking for routes, which only the whole view can give, is an error.
+   */
+  constructor(
+    readonly view: RepoView,
+    private readonly facts?: RepoFacts,
+  ) {}
+
+  /** The repo-wide answers a file-scoped context needs, computed here over the whole view. */
+  repoFacts(): RepoFacts {
+    return { manifests: [...this.manifests()].map(([dir, deps]) => [dir, [...deps]] as const), isServer: this.isServer() };
+  }
 
   /**
    * Files of the given languages, optionally only those containing any of `needles` (a cheap
    * prefilter before parsing). Tests and fixtures are left out: they are not what ships.
    */
   files(languages: readonly Language[], needles?: readonly (string | RegExp)[]): SourceFile[] {
-    return this.view.files.filter(
-      (file) =>
-        languages.includes(file.language) &&
-        !isTestFile(file.path) &&
-        (!needles || needles.some((n) => (typeof n === 'string' ? file.text.includes(n) : n.test(file.text)))),
-    );
+    const shipped = this.shipped(languages);
+    if (!needles) return [...shipped];
+    const memos = needles.map((needle) => this.memoOf(languages, shipped, needle));
+    return shipped.filter((file, index) => needles.some((needle, n) => contains(file, index, needle, memos[n])));
+  }
+
+  /** Files of some languages, tests left out; the list is shared by every probe asking for the same languages. */
+  private shipped(languages: readonly Language[]): readonly SourceFile[] {
+    const key = languages.join(',');
+    let list = this.shippedCache.get(key);
+    if (!list) {
+      list = this.view.files.filter((file) => languages.includes(file.language) && !isTestFile(file.path));
+      this.shippedCache.set(key, list);
+    }
+    return list;
+  }
+
+  /**
+   * Which files hold a needle, filled in as asked: probes prefilter with the same literals in
+   * `applies()` and `detect()` and with each other's. Stateful (global or sticky) patterns get none.
+   */
+  private memoOf(languages: readonly Language[], shipped: readonly SourceFile[], needle: string | RegExp): Int8Array | undefined {
+    if (typeof needle !== 'string' && (needle.global || needle.sticky)) return undefined;
+    const key = `${languages.join(',')}\0${typeof needle === 'string' ? `s${needle}` : `r${needle.flags}/${needle.source}`}`;
+    let memo = this.needleCache.get(key);
+    if (!memo) {
+      memo = new Int8Array(shipped.length);
+      this.needleCache.set(key, memo);
+    }
+    return memo;
   }
 
   /** JS/TS files that ship, optionally prefiltered by literal needles. */
@@ -86,6 +124,7 @@ export class ProbeContext {
   }
 
   private routeData(): { routes: Route[]; middleware: Middleware[] } {
+    if (this.facts) throw new Error('Routes and middleware span files: a probe that reads them must not declare scope "file"');
     if (!this.routeCache) {
       const routes: Route[] = [];
       const middleware: Middleware[] = [];
@@ -119,14 +158,19 @@ export class ProbeContext {
 
   /** Dependencies (all kinds) of the package.json closest above `path`. */
   private nearestManifest(path: string): ReadonlySet<string> | undefined {
+    // Folders are keyed with their trailing slash, so the nearest manifest is the first ancestor folder found.
     const manifests = this.manifests();
-    let best: string | undefined;
-    for (const dir of manifests.keys()) if (path.startsWith(dir) && (best === undefined || dir.length > best.length)) best = dir;
-    return best === undefined ? undefined : manifests.get(best);
+    for (let end = path.lastIndexOf('/'); end >= 0; end = path.lastIndexOf('/', end - 1)) {
+      const deps = manifests.get(path.slice(0, end + 1));
+      if (deps) return deps;
+      if (end === 0) break;
+    }
+    return manifests.get('');
   }
 
   /** Each package.json's folder (with its trailing slash) and its dependencies, parsed once. */
   private manifests(): ReadonlyMap<string, ReadonlySet<string>> {
+    if (!this.manifestCache && this.facts) this.manifestCache = manifestsOf(this.facts);
     if (!this.manifestCache) {
       this.manifestCache = new Map();
       for (const file of this.view.files) {
@@ -145,8 +189,35 @@ export class ProbeContext {
 
   /** True when the target serves HTTP: it declares routes or depends on a server framework. */
   isServer(): boolean {
-    return this.routes().length > 0 || this.hasDependency(...SERVER_PACKAGES);
+    // The dependency test first: it is free, and when it holds no file need be parsed for routes.
+    if (this.facts) return this.facts.isServer;
+    return this.hasDependency(...SERVER_PACKAGES) || this.routes().length > 0;
   }
+}
+
+/** Whether a file holds a needle; `memo` (1 yes, -1 no, 0 not yet known) remembers the answer by the file's index. */
+function contains(file: SourceFile, index: number, needle: string | RegExp, memo: Int8Array | undefined): boolean {
+  if (memo && memo[index] !== 0) return memo[index] === 1;
+  const found = typeof needle === 'string' ? file.text.includes(needle) : needle.test(file.text);
+  if (memo) memo[index] = found ? 1 : -1;
+  return found;
+}
+
+/** Repo-wide answers handed to a file-scoped context: each package.json's folder and dependencies, and whether the target serves HTTP. */
+export interface RepoFacts {
+  readonly manifests: readonly (readonly [string, readonly string[]])[];
+  readonly isServer: boolean;
+}
+
+/** The facts' manifests as a map, built once per facts object and shared by every file's context. */
+const factManifests = new WeakMap<RepoFacts, Map<string, ReadonlySet<string>>>();
+function manifestsOf(facts: RepoFacts): Map<string, ReadonlySet<string>> {
+  let map = factManifests.get(facts);
+  if (!map) {
+    map = new Map(facts.manifests.map(([dir, deps]) => [dir, new Set(deps)]));
+    factManifests.set(facts, map);
+  }
+  return map;
 }
 
 /** Every dependency name a package.json declares; a broken manifest is the target's problem and declares nothing. */

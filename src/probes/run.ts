@@ -22,8 +22,8 @@ export interface ProbeRun {
 /** Lines quoted around a hit when it names a single line. */
 const MAX_QUOTED_LINES = 8;
 
-export function runProbes(view: RepoView, probes: readonly Probe[], redactor: Redactor): ProbeRun {
-  const context = new ProbeContext(view);
+/** Every probe on this thread over the whole view; `context` lets a caller share work it already did. */
+export function runProbes(view: RepoView, probes: readonly Probe[], redactor: Redactor, context = new ProbeContext(view)): ProbeRun {
   const findings: Finding[] = [];
   const outcomes: ProbeOutcome[] = [];
   for (const probe of probes) {
@@ -35,8 +35,7 @@ export function runProbes(view: RepoView, probes: readonly Probe[], redactor: Re
         continue;
       }
       const hits = dedupeHits(probe.detect(context));
-      const seen = new Map<string, number>();
-      for (const hit of hits) findings.push(toFinding(probe, hit, redactor, seen));
+      findings.push(...findingsOf(probe, hits, redactor));
       outcomes.push({ id: probe.meta.id, status: 'ran', hits: hits.length, durationMs: elapsed() });
     } catch (error) {
       const message = error instanceof Error ? error.message : String(error);
@@ -46,7 +45,14 @@ export function runProbes(view: RepoView, probes: readonly Probe[], redactor: Re
   return { findings, outcomes };
 }
 
-function dedupeHits(hits: Hit[]): Hit[] {
+/** A probe's hits, as `dedupeHits` leaves them, turned into findings. */
+export function findingsOf(probe: Probe, uniqueHits: readonly Hit[], redactor: Redactor): Finding[] {
+  const seen = new Map<string, number>();
+  return uniqueHits.map((hit) => toFinding(probe, hit, redactor, seen));
+}
+
+/** One hit per file and line (the first one there wins), in file and line order. */
+export function dedupeHits(hits: readonly Hit[]): Hit[] {
   const unique = new Map<string, Hit>();
   for (const hit of hits) {
     const key = `${hit.file.path}:${hit.line}`;

@@ -32,8 +32,18 @@ export interface Hit {
   readonly severity?: Severity;
 }
 
+/**
+ * Where a probe's evidence comes from. `'file'`: its hits on a file depend only on that file (plus the
+ * repo facts a file-scoped context still answers: dependencies, `isFrontEnd`, `isServer`), so it may run
+ * file by file in worker threads. `'repo'` (the default when undeclared): it reads across files (routes,
+ * middleware, other files' text) and runs on the main thread over the whole view.
+ */
+export type ProbeScope = 'file' | 'repo';
+
 export interface Probe {
   readonly meta: ProbeMeta;
+  /** @default 'repo' — only declare `'file'` when a hit on a file never depends on another file. */
+  readonly scope?: ProbeScope;
   /** False when the target holds nothing this probe judges (Scorecard's NotApplicable). */
   applies?(ctx: ProbeContext): boolean;
   /** Pure: reads the context, returns hits. No I/O of its own. */

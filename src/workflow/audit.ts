@@ -11,7 +11,8 @@ import { SCHEMA_VERSION } from '../model/report.js';
 import type { Category, PhaseId } from '../model/taxonomy.js';
 import { ProbeContext } from '../probes/context.js';
 import { PROBES } from '../probes/registry.js';
-import { runProbes, type ProbeOutcome } from '../probes/run.js';
+import { runProbePass } from '../probes/pass.js';
+import type { ProbeOutcome } from '../probes/run.js';
 import type { Probe } from '../probes/types.js';
 import { collectRepo, type CollectOptions } from '../repo/collect.js';
 import { redactorFor } from '../repo/redactor.js';
@@ -91,7 +92,7 @@ export async function runAudit(options: AuditOptions): Promise<AuditResult> {
     machine.start(...parallel);
 
     const selectedProbes = (options.probes ?? PROBES).filter((probe) => wanted(probe.meta.phase));
-    const run = runProbes(view, selectedProbes, redactor);
+    const run = await runProbePass(view, selectedProbes, redactor);
     const dropped: DroppedFinding[] = [];
     const probeFindings = inScope(verifyEvidence(run.findings, view, redactor), focus, dropped);
     const coverage = coverageByCategory(selectedProbes, run.outcomes);

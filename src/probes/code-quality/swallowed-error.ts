@@ -20,6 +20,7 @@ export default defineProbe({
     remediation: 'Handle the error (retry, fall back, return an error response) or rethrow it; if ignoring it is right, log it with the logger and write a comment saying why.',
     effort: 'hours',
   },
+  scope: 'file',
   applies: (ctx) => ctx.scripts().length > 0,
   detect(ctx) {
     return ctx

@@ -40,6 +40,7 @@ export default defineProbe({
     remediation: 'Use an atomic update (`{ decrement: amount }`, `$inc`, `SET balance = balance - $1`) with the precondition in the where clause, or do the read and write in a transaction with `SELECT ... FOR UPDATE`, or add a version column and check it in the update.',
     effort: 'hours',
   },
+  scope: 'file',
   applies: (ctx) => ctx.scripts(NEEDLES).length > 0,
   detect: (ctx) => ctx.scripts(NEEDLES).filter((file) => !NOT_SERVER_PATH.test(file.path) && !ctx.isFrontEnd(file)).flatMap((file) => checkFile(ctx, file)),
 });

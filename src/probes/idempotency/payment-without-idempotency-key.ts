@@ -32,6 +32,7 @@ export default defineProbe({
     remediation: 'Pass `{ idempotencyKey }` as the request-options argument, derived from the order or operation id (not a fresh random value per attempt), so every retry of one operation reuses one key.',
     effort: 'hours',
   },
+  scope: 'file',
   applies: (ctx) => ctx.hasDependency('stripe'),
   detect(ctx) {
     return ctx

@@ -25,6 +25,7 @@ export default defineProbe({
     remediation: 'Bound the attempts and wait with exponential backoff and jitter between them, or use a retry library (p-retry, async-retry) configured that way.',
     effort: 'hours',
   },
+  scope: 'file',
   applies: (ctx) => ctx.scripts(['catch']).length > 0,
   detect(ctx) {
     return ctx.scripts(['catch']).flatMap((file) => {

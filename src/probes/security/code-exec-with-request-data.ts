@@ -27,6 +27,7 @@ export default defineProbe({
     remediation: 'Never evaluate input: parse it (JSON.parse, a schema), map it to a fixed set of actions, and run programs with `execFile`/`spawn` and an argument array, no shell.',
     effort: 'hours',
   },
+  scope: 'file',
   detect(ctx) {
     return ctx.scripts(['eval', 'Function', 'vm', 'child_process', 'shelljs']).flatMap((file) => {
       const sf = ctx.ast(file);

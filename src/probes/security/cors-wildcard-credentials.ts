@@ -25,6 +25,7 @@ export default defineProbe({
     remediation: 'List the allowed origins explicitly (`origin: [\'https://app.example.com\']`) or check the request origin against an allowlist before echoing it.',
     effort: 'hours',
   },
+  scope: 'file',
   applies: (ctx) => ctx.scripts(['cors', 'Cors', 'CORS', 'Access-Control-Allow-Origin', 'access-control-allow-origin']).length > 0,
   detect(ctx) {
     return ctx.scripts(['cors', 'Cors', 'CORS', 'Access-Control-Allow-Origin', 'access-control-allow-origin']).flatMap((file) => {

@@ -24,6 +24,7 @@ export default defineProbe({
     remediation: 'Read the secret from the environment or a secret manager, fail at startup when it is missing, and rotate the leaked value (it invalidates existing sessions).',
     effort: 'hours',
   },
+  scope: 'file',
   applies: (ctx) => ctx.scripts(NEEDLES).length > 0,
   detect(ctx) {
     return ctx.scripts(NEEDLES).flatMap((file) => {

@@ -26,6 +26,7 @@ export default defineProbe({
     remediation: 'Set `httpOnly: true`, `secure: true` (or `secure: process.env.NODE_ENV === \'production\'`) and `sameSite: \'lax\'` on every session and token cookie.',
     effort: 'hours',
   },
+  scope: 'file',
   applies: (ctx) => ctx.scripts(['cookie', 'Cookie']).length > 0,
   detect(ctx) {
     return ctx.scripts(['cookie', 'Cookie']).flatMap((file) => {

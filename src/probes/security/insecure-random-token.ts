@@ -35,6 +35,7 @@ export default defineProbe({
     remediation: 'Use `crypto.randomBytes(32).toString(\'hex\')`, `crypto.randomUUID()` or `crypto.randomInt()` for anything that grants access.',
     effort: 'hours',
   },
+  scope: 'file',
   detect(ctx) {
     // Seed scripts mint demo users for local databases, not credentials anyone relies on.
     return ctx.scripts(['Math.random']).filter((file) => !/(?:^|\/)seeds?(?:\/|\.[cm]?[jt]s$)/.test(file.path)).flatMap((file) =>

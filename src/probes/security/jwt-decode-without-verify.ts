@@ -23,6 +23,7 @@ export default defineProbe({
     remediation: 'Use `jwt.verify(token, key, { algorithms: [\'RS256\'] })` (or jose `jwtVerify`) before reading any claim, and never allow the `none` algorithm.',
     effort: 'hours',
   },
+  scope: 'file',
   applies: (ctx) => ctx.hasDependency('jsonwebtoken', 'jose') || ctx.scripts(['jsonwebtoken', 'jose']).length > 0,
   detect(ctx) {
     return ctx.scripts(['jsonwebtoken', 'jose']).flatMap((file) => {

@@ -26,6 +26,7 @@ export default defineProbe({
     remediation: 'Accept only relative paths (starting with a single `/`, not `//` or `/\\`) or compare the parsed URL’s origin with an allow-list, and fall back to a fixed page.',
     effort: 'hours',
   },
+  scope: 'file',
   applies: (ctx) => ctx.isServer(),
   detect(ctx) {
     return ctx

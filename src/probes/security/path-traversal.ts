@@ -26,6 +26,7 @@ export default defineProbe({
     remediation: 'Keep only a file name (`path.basename`) or map an id to a fixed path; otherwise `path.resolve(base, input)` and reject it unless it starts with `base + path.sep`. Give `res.sendFile` a `root`.',
     effort: 'hours',
   },
+  scope: 'file',
   applies: (ctx) => ctx.isServer(),
   detect(ctx) {
     return ctx

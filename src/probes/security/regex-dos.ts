@@ -26,6 +26,7 @@ export default defineProbe({
     remediation: 'Escape request data before building a pattern (`_.escapeRegExp`, escape-string-regexp) or match it literally; rewrite ambiguous patterns without nested repetition, bound the input length first, or use RE2.',
     effort: 'hours',
   },
+  scope: 'file',
   applies: (ctx) => ctx.isServer(),
   detect(ctx) {
     return ctx.scripts(['RegExp', 'test(', 'exec(', 'match(', 'replace', 'split(', 'search(', '$regex']).filter((file) => !ctx.isFrontEnd(file)).flatMap((file) => {

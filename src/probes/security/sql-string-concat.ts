@@ -21,6 +21,7 @@ export default defineProbe({
     remediation: 'Pass values as bound parameters ($1 / ? placeholders) or use the ORM’s tagged-template API; never splice input into SQL text.',
     effort: 'hours',
   },
+  scope: 'file',
   detect(ctx) {
     return ctx.scripts(['query', 'execute', 'raw', 'Raw', 'Unsafe', 'prepare', 'exec']).flatMap((file) =>
       ctx.calls(file)

@@ -25,6 +25,7 @@ export default defineProbe({
     remediation: 'Keep the scheme and host fixed and put only encoded path or query values from the request into the URL; when the host must vary, check it against an allow-list and block private and link-local addresses after DNS resolution.',
     effort: 'hours',
   },
+  scope: 'file',
   applies: (ctx) => ctx.isServer(),
   detect(ctx) {
     return ctx

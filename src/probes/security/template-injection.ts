@@ -29,6 +29,7 @@ export default defineProbe({
     remediation: 'Render only templates from the codebase and pass request data as template variables; keep autoescaping on and mark the rare trusted value safe explicitly; escape values put into HTML by hand, or render them through a template.',
     effort: 'hours',
   },
+  scope: 'file',
   applies: (ctx) => ctx.isServer(),
   detect(ctx) {
     return ctx

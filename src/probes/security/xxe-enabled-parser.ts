@@ -23,6 +23,7 @@ export default defineProbe({
     remediation: 'Drop `noent` (libxmljs leaves entities unexpanded by default) and keep `nonet: true`; reject documents that carry a DOCTYPE if entities are never expected.',
     effort: 'hours',
   },
+  scope: 'file',
   applies: (ctx) => ctx.hasDependency('libxmljs', 'libxmljs2') || ctx.scripts(['libxmljs', 'xmllint']).length > 0,
   detect(ctx) {
     return ctx.scripts(['libxmljs', 'xmllint']).flatMap((file) => {

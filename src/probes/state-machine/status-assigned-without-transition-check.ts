@@ -32,6 +32,7 @@ export default defineProbe({
     remediation: 'Guard each transition: put the allowed previous status in the where clause (`where: { id, status: \'paid\' }`) and treat zero updated rows as a conflict, or check it through one transition table or a state-machine library.',
     effort: 'hours',
   },
+  scope: 'file',
   applies: (ctx) => ctx.scripts([STATUS_NEEDLE]).length > 0,
   detect: (ctx) => ctx.scripts([STATUS_NEEDLE]).filter((file) => !NOT_SERVER_PATH.test(file.path) && !ctx.isFrontEnd(file)).flatMap((file) => checkFile(ctx, file)),
 });

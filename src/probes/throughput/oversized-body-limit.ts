@@ -25,6 +25,7 @@ export default defineProbe({
     remediation: 'Keep JSON and form limits at the default (100 KB–1 MB); raise it only on the one route that needs it, and stream large uploads to storage with a fileSize limit.',
     effort: 'hours',
   },
+  scope: 'file',
   applies: (ctx) => ctx.isServer(),
   detect(ctx) {
     return ctx.scripts(['limit', 'Limit', 'multer']).flatMap((file) => checkFile(file, ctx.ast(file)));

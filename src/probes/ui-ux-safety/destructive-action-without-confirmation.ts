@@ -30,6 +30,7 @@ export default defineProbe({
     remediation: 'Ask before acting: a confirmation dialog naming what will be destroyed (typed confirmation for whole projects or accounts), or soft-delete with an undo toast.',
     effort: 'hours',
   },
+  scope: 'file',
   applies: (ctx) => ctx.scripts([...EVENT_PROPS]).some((file) => isUi(ctx, file)),
   detect: (ctx) => ctx.scripts([...EVENT_PROPS]).filter((file) => isUi(ctx, file)).flatMap((file) => checkFile(ctx, file)),
 });

@@ -27,6 +27,7 @@ export default defineProbe({
     remediation: 'Log the error server-side with a request id, and send a stable, generic body (`{ error: \'internal_error\', requestId }`); show a message only for errors you raised on purpose with text meant for users.',
     effort: 'hours',
   },
+  scope: 'file',
   applies: (ctx) => ctx.isServer(),
   detect: (ctx) => ctx.scripts(['.json(', '.send(', '.end(']).filter((file) => !ctx.isFrontEnd(file)).flatMap((file) => checkFile(ctx, file)),
 });
