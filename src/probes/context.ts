@@ -4,7 +4,7 @@ import { parseScript, ts } from './support/ast.js';
 import { extractRoutes, type Middleware, type Route } from './support/routes.js';
 
 /** Literals without which a file cannot register a route or middleware: the cheap test before parsing. */
-const ROUTE_NEEDLE = /\.(?:get|post|put|patch|delete|all|route)\(\s*['"`\/{]|\.use\(|addHook\(|\.register\(|@Controller|useGlobalGuards/;
+const ROUTE_NEEDLE = /\.(?:get|post|put|patch|delete|all|route)(?:<[^()]*>)?\(\s*['"`\/{]|\.use\(|addHook\(|\.register\(|@Controller|useGlobalGuards/;
 const NEXT_ROUTE_PATH = /(?:^|\/)(?:app\/(?:.*\/)?route|pages\/api\/.*)\.[cm]?[jt]sx?$/;
 
 /** Packages whose presence means the target is a server (so server-only probes apply). */
