@@ -4,6 +4,7 @@ import noTtlOnTokens from './no-ttl-on-tokens.js';
 import piiWithoutDeletionPath from './pii-without-deletion-path.js';
 import queueWithoutJobRetention from './queue-without-job-retention.js';
 import scheduledPurgeWithoutRetentionWindow from './scheduled-purge-without-retention-window.js';
+import softDeletedRowsServed from './soft-deleted-rows-served.js';
 
 /** Data Lifecycle probes, sorted by id. */
-export default [accountDeletionLeavesUserData, embeddedArrayGrowsWithoutBound, noTtlOnTokens, piiWithoutDeletionPath, queueWithoutJobRetention, scheduledPurgeWithoutRetentionWindow];
+export default [accountDeletionLeavesUserData, embeddedArrayGrowsWithoutBound, noTtlOnTokens, piiWithoutDeletionPath, queueWithoutJobRetention, scheduledPurgeWithoutRetentionWindow, softDeletedRowsServed];
