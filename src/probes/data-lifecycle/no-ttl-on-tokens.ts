@@ -1,6 +1,7 @@
 import type { SourceFile } from '../../repo/view.js';
 import type { ProbeContext } from '../context.js';
 import { findNodes, propertyOf, ts } from '../support/ast.js';
+import { prismaModels } from '../support/prisma.js';
 import { defineProbe, type Hit } from '../types.js';
 
 /** Models holding a secret that grants access or proves identity for a while. */
@@ -42,22 +43,9 @@ export default defineProbe({
 });
 
 function models(ctx: ProbeContext): Model[] {
-  const found: Model[] = [];
-  for (const file of ctx.files(['prisma'])) {
-    let current: Model | undefined;
-    file.lines.forEach((line, index) => {
-      const open = /^\s*model\s+(\w+)\s*\{/.exec(line);
-      if (open) current = CREDENTIAL_MODEL.test(open[1]!) && !LONG_LIVED.test(open[1]!) ? { file, line: index + 1, name: open[1]!, fields: [] } : undefined;
-      else if (current && /^\s*\}/.test(line)) {
-        found.push(current);
-        current = undefined;
-      } else if (current) {
-        const field = /^\s*(\w+)\s+\w+/.exec(line)?.[1];
-        if (field) current.fields.push(field);
-      }
-    });
-  }
-  return found;
+  return prismaModels(ctx)
+    .filter((model) => CREDENTIAL_MODEL.test(model.name) && !LONG_LIVED.test(model.name))
+    .map((model) => ({ file: model.file, line: model.line, name: model.name, fields: model.fields.map((f) => f.name) }));
 }
 
 /**

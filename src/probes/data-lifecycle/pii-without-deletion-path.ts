@@ -1,6 +1,7 @@
 import type { SourceFile } from '../../repo/view.js';
 import type { ProbeContext } from '../context.js';
 import { calleeName, findNodes, lineOf, ts } from '../support/ast.js';
+import { prismaModels } from '../support/prisma.js';
 import { defineProbe, type Hit } from '../types.js';
 
 const PERSON_MODEL = /^(?:App)?(?:User|Customer|Member|Profile|Person|People|Patient|Client|Contact|Subscriber|Employee|Student|Guest|Lead|Account)s?$/;
@@ -56,19 +57,9 @@ export default defineProbe({
 
 function personModels(ctx: ProbeContext): PersonModel[] {
   const models: PersonModel[] = [];
-  for (const file of ctx.files(['prisma'])) {
-    let current: PersonModel | undefined;
-    file.lines.forEach((line, index) => {
-      const open = /^\s*model\s+(\w+)\s*\{/.exec(line);
-      if (open) current = PERSON_MODEL.test(open[1]!) ? { file, line: index + 1, name: open[1]!, fields: [] } : undefined;
-      else if (current && /^\s*\}/.test(line)) {
-        if (current.fields.length > 0) models.push(current);
-        current = undefined;
-      } else if (current) {
-        const field = /^\s*(\w+)\s+\w+/.exec(line)?.[1];
-        if (field && PII_FIELD.test(field)) current.fields.push(field);
-      }
-    });
+  for (const model of prismaModels(ctx)) {
+    const fields = model.fields.map((f) => f.name).filter((name) => PII_FIELD.test(name));
+    if (PERSON_MODEL.test(model.name) && fields.length > 0) models.push({ file: model.file, line: model.line, name: model.name, fields });
   }
   // TypeORM: `@Entity() class User { @Column() email: string }`.
   for (const file of ctx.scripts(['@Entity'])) {

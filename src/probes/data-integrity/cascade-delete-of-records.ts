@@ -1,0 +1,72 @@
+import { propertyOf, stringValue } from '../support/ast.js';
+import { prismaModels } from '../support/prisma.js';
+import { sqlTables } from '../support/schema-sql.js';
+import { typeormEntities } from '../support/schema-typeorm.js';
+import { defineProbe, type Hit } from '../types.js';
+
+/** Words of a model name that mark money or audit history. */
+const RECORD_WORDS = new Set(['order', 'payment', 'invoice', 'transaction', 'charge', 'refund', 'ledger', 'audit', 'subscription', 'payout', 'receipt', 'purchase', 'billing']);
+/** Subscriptions that are not billing: push, newsletter and event subscriptions come and go with their owner. */
+const NOT_BILLING = new Set(['push', 'newsletter', 'email', 'mail', 'notification', 'webhook', 'topic', 'channel', 'event', 'web', 'feed']);
+
+export default defineProbe({
+  meta: {
+    id: 'cascade-delete-of-records',
+    title: 'Deleting a parent cascades into financial or audit records',
+    category: 'Data Integrity',
+    severity: 'HIGH',
+    phase: 4,
+    agent: 'reliability-auditor',
+    confidence: 'medium',
+    description: 'A foreign key from financial or audit records (orders, payments, invoices, transactions, ledger entries, audit logs) cascades deletes from a parent they are not a part of (Prisma onDelete: Cascade, TypeORM onDelete: \'CASCADE\', SQL ON DELETE CASCADE).',
+    impact: 'Deleting a user, customer, product or order silently deletes the money and audit trail attached to it, which breaks accounting, refunds, dispute evidence and legal retention duties.',
+    remediation: 'Use RESTRICT (or SET NULL with a nullable key) for these relations, and soft-delete or anonymise the parent instead of deleting it.',
+    effort: 'hours',
+  },
+  applies: (ctx) => prismaModels(ctx).length > 0 || sqlTables(ctx).length > 0 || typeormEntities(ctx).length > 0,
+  detect(ctx) {
+    const hits: Hit[] = [];
+    const report = (file: Hit['file'], line: number, child: string, parent: string): void => {
+      if (losesHistory(child, parent)) hits.push({ file, line, message: `Deleting a ${parent} cascades into ${child} rows: financial or audit history disappears with it.` });
+    };
+    for (const model of prismaModels(ctx)) {
+      for (const field of model.fields) if (field.relation?.onDelete === 'Cascade') report(model.file, field.line, model.name, field.type);
+    }
+    for (const table of sqlTables(ctx)) {
+      for (const column of table.columns) if (column.references?.onDelete === 'CASCADE') report(table.file, column.line, table.name, column.references.table);
+    }
+    for (const entity of typeormEntities(ctx)) {
+      for (const p of entity.properties) {
+        if (p.target && p.options && stringValue(propertyOf(p.options, 'onDelete'))?.toUpperCase() === 'CASCADE') report(entity.file, p.declarationLine, entity.name, p.target);
+      }
+    }
+    return hits;
+  },
+});
+
+/**
+ * A record that goes with a parent outside the history (an order with its user) is lost history; an
+ * invoice's lines or an order's items going with the invoice or order are one record. A payment going
+ * with its order is not: it is evidence of its own.
+ */
+function losesHistory(child: string, parent: string): boolean {
+  const childWords = words(child);
+  const parentWords = words(parent);
+  if (!isRecord(childWords)) return false;
+  const partOf = parentWords.every((w, i) => childWords[i] === w) && !isRecord(childWords.slice(parentWords.length));
+  return !partOf;
+}
+
+/** `AuditLog` → [audit, log]; `payment_attempts` → [payment, attempt]. */
+function words(name: string): string[] {
+  return name.replace(/([a-z0-9])([A-Z])/g, '$1 $2').split(/[\s_]+/).map((w) => w.toLowerCase().replace(/ies$/, 'y').replace(/s$/, ''));
+}
+
+/** [audit, log], [ledger, entry] → true; [push, subscription], [sort, order] → false. */
+function isRecord(words: readonly string[]): boolean {
+  return words.some((word, i) => {
+    if (!RECORD_WORDS.has(word)) return false;
+    if (word === 'subscription') return !words.slice(0, i).some((w) => NOT_BILLING.has(w));
+    return !(word === 'order' && ['sort', 'display', 'work'].includes(words[i - 1] ?? ''));
+  });
+}

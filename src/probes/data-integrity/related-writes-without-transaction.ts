@@ -1,0 +1,73 @@
+import { lineOf, stringValue, ts } from '../support/ast.js';
+import { defineProbe, type Hit } from '../types.js';
+
+const ORM_WRITES = /^(?:create|createMany|update|updateMany|upsert|delete|deleteMany|insert|save)$/;
+const SQL_WRITE = /^\s*(?:INSERT\s+INTO|UPDATE|DELETE\s+FROM)\s+["`]?(\w+)/i;
+/** Tables whose rows must agree with each other: money and stock. */
+const RECORD = /order|payment|invoice|ledger|transaction|charge|refund|payout|balance|credit|stock|inventory/i;
+
+export default defineProbe({
+  meta: {
+    id: 'related-writes-without-transaction',
+    title: 'Related financial writes outside a transaction',
+    category: 'Data Integrity',
+    severity: 'HIGH',
+    phase: 4,
+    agent: 'reliability-auditor',
+    confidence: 'medium',
+    description: 'Consecutive awaited writes to two or more different tables, at least one holding orders, payments, invoices, ledger entries or stock, run one after the other in the same block with no transaction around them.',
+    impact: 'A crash, timeout or error between the writes leaves an order without its items or stock change, or an invoice marked paid with no ledger entry: books that no longer add up and need hand repair.',
+    remediation: 'Run the writes in one transaction (`prisma.$transaction`, `dataSource.transaction`, `BEGIN … COMMIT` on one pooled client), or use a nested create so the database applies them atomically.',
+    effort: 'hours',
+  },
+  detect(ctx) {
+    const hits: Hit[] = [];
+    for (const file of ctx.scripts([/\.(?:create|update|insert|save)\(|INSERT\s+INTO|UPDATE\s/])) {
+      for (const block of ctx.nodesOf<ts.Block>(file, ts.SyntaxKind.Block)) {
+        if (/\$transaction|\.transaction\(|withTransaction|BEGIN/.test(enclosingText(block))) continue;
+        let run: { node: ts.Node; table: string }[] = [];
+        const flush = (): void => {
+          const tables = new Set(run.map((w) => w.table.toLowerCase()));
+          if (tables.size >= 2 && [...tables].some((t) => RECORD.test(t))) {
+            hits.push({ file, line: lineOf(run[0]!.node), endLine: lineOf(run.at(-1)!.node), message: `${[...tables].join(', ')} are written one after the other without a transaction: a failure in between leaves them disagreeing.` });
+          }
+          run = [];
+        };
+        for (const statement of block.statements) {
+          const write = writeOf(statement);
+          if (write) run.push({ node: statement, table: write });
+          else if (!isPlainComputation(statement)) flush();
+        }
+        flush();
+      }
+    }
+    return hits;
+  },
+});
+
+/** The table an awaited write statement changes: `await prisma.order.create(...)`, `await pool.query('INSERT INTO x ...')`. */
+function writeOf(statement: ts.Statement): string | undefined {
+  let expr: ts.Expression | undefined;
+  if (ts.isExpressionStatement(statement)) expr = statement.expression;
+  else if (ts.isVariableStatement(statement)) expr = statement.declarationList.declarations[0]?.initializer;
+  if (!expr || !ts.isAwaitExpression(expr) || !ts.isCallExpression(expr.expression)) return undefined;
+  const call = expr.expression;
+  if (!ts.isPropertyAccessExpression(call.expression)) return undefined;
+  const method = call.expression.name.text;
+  if (method === 'query') return SQL_WRITE.exec(stringValue(call.arguments[0]) ?? '')?.[1];
+  const receiver = call.expression.expression;
+  // `prisma.order.create` names the model; `tx.order` inside a transaction never reaches here.
+  if (ORM_WRITES.test(method) && ts.isPropertyAccessExpression(receiver) && /^(?:prisma|db|client)$/.test(receiver.expression.getText())) return receiver.name.text;
+  return undefined;
+}
+
+/** Statements between writes that do not talk to anything: computing a value keeps the run going. */
+function isPlainComputation(statement: ts.Statement): boolean {
+  return ts.isVariableStatement(statement) && !statement.getText().includes('await');
+}
+
+function enclosingText(block: ts.Node): string {
+  let node: ts.Node | undefined = block.parent;
+  for (let depth = 0; node && depth < 6; depth++, node = node.parent) if (ts.isCallExpression(node)) return node.expression.getText();
+  return '';
+}

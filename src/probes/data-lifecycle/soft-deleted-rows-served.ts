@@ -1,0 +1,75 @@
+import type { ProbeContext } from '../context.js';
+import { findNodes, lineOf, ts } from '../support/ast.js';
+import { requestHandlers } from '../support/data-access.js';
+import { prismaModels } from '../support/prisma.js';
+import { mongooseSchemas } from '../support/schema-mongoose.js';
+import { defineProbe, type Hit } from '../types.js';
+
+const SOFT_DELETE_FIELD = /^(?:deletedAt|deleted_at|deleted|isDeleted|is_deleted|archivedAt|removedAt|trashedAt)$/;
+const PRISMA_READS = /^(?:findUnique|findUniqueOrThrow|findFirst|findFirstOrThrow|findMany)$/;
+const MONGOOSE_READS = /^(?:find|findOne|findById)$/;
+/** A Prisma middleware or client extension: a place to filter soft-deleted rows for every query. */
+const PRISMA_LAYER = /\$use\s*\(|\$extends\s*\(/;
+/** A Mongoose query hook on find: `schema.pre(/^find/, ...)`, `schema.pre('find', ...)`. */
+const FIND_HOOK = `\\.pre\\(\\s*(?:\\/\\^find|['"]find|\\[\\s*['"]find)`;
+
+export default defineProbe({
+  meta: {
+    id: 'soft-deleted-rows-served',
+    title: 'Soft-deleted rows still served',
+    category: 'Data Lifecycle',
+    severity: 'MEDIUM',
+    phase: 4,
+    agent: 'reliability-auditor',
+    confidence: 'medium',
+    description: 'A request handler reads a Prisma or Mongoose model that has a soft-delete column (deletedAt, deleted, isDeleted) without filtering on it or checking it afterwards, and no global query filter hides deleted rows.',
+    impact: 'Items users deleted (messages, listings, documents) keep appearing in lists and by direct link, which breaks their expectation of deletion, can leak content they withdrew, and lets deleted records be bought, shared or edited.',
+    remediation: 'Filter `deletedAt: null` (or `deleted: false`) in every read, or better, once for all queries (a Prisma client extension, a Mongoose `pre(/^find/)` hook), and return 404 for deleted rows.',
+    effort: 'hours',
+  },
+  applies: (ctx) => softModels(ctx).size > 0,
+  detect(ctx) {
+    const models = softModels(ctx);
+    if (models.size === 0) return [];
+    const hits: Hit[] = [];
+    // One finding per file and model: the fix is usually one filter, and every further read says the same.
+    const reported = new Set<string>();
+    for (const handler of requestHandlers(ctx)) {
+      const text = handler.body.getText();
+      for (const call of findNodes(handler.body, ts.isCallExpression)) {
+        const callee = call.expression;
+        if (!ts.isPropertyAccessExpression(callee)) continue;
+        const receiver = callee.expression.getText();
+        const name = receiver.split('.').at(-1) ?? '';
+        const prisma = PRISMA_READS.test(callee.name.text) && receiver.includes('.');
+        const mongoose = MONGOOSE_READS.test(callee.name.text) && /^[A-Z]\w*$/.test(receiver);
+        const field = (prisma || mongoose) ? models.get(name.toLowerCase()) : undefined;
+        if (!field) continue;
+        const key = `${handler.file.path}:${name.toLowerCase()}`;
+        // Filtered in the query, or checked on the result (`if (!listing || listing.deletedAt)`).
+        if (reported.has(key) || call.arguments.some((a) => a.getText().includes(field)) || new RegExp(`\\.${field}\\b`).test(text)) continue;
+        reported.add(key);
+        hits.push({ file: handler.file, line: lineOf(call), message: `${name} rows have ${field}, but this read does not exclude deleted ones: deleted ${name} records are still served.` });
+      }
+    }
+    return hits;
+  },
+});
+
+/** Lower-cased model name → its soft-delete field, for models no global filter covers. */
+function softModels(ctx: ProbeContext): Map<string, string> {
+  const models = new Map<string, string>();
+  const globallyFiltered = ctx.scripts(['$use', '$extends']).some((file) => PRISMA_LAYER.test(file.text) && /deletedAt|deleted\s*:|isDeleted/.test(file.text));
+  if (!globallyFiltered) {
+    for (const m of prismaModels(ctx)) {
+      const field = m.fields.find((f) => SOFT_DELETE_FIELD.test(f.name) && !f.list)?.name;
+      if (field) models.set(m.name.toLowerCase(), field);
+    }
+  }
+  for (const s of mongooseSchemas(ctx)) {
+    const field = s.fields.find((f) => SOFT_DELETE_FIELD.test(f.name))?.name;
+    if (!field || (s.variable && new RegExp(`\\b${s.variable}${FIND_HOOK}`).test(s.source))) continue;
+    for (const name of s.models) models.set(name.toLowerCase(), field);
+  }
+  return models;
+}

@@ -1,0 +1,95 @@
+import type { SourceFile } from '../../repo/view.js';
+import type { ProbeContext } from '../context.js';
+
+/** One column of a `CREATE TABLE`, with the rest of its definition (constraints) as written. */
+export interface SqlColumn {
+  readonly name: string;
+  /** Upper-cased type: `BIGINT`, `REAL`, `NUMERIC(12,2)`, `DOUBLE PRECISION`. */
+  readonly type: string;
+  readonly constraints: string;
+  readonly line: number;
+  readonly references?: { readonly table: string; readonly onDelete?: string };
+}
+
+export interface SqlTable {
+  readonly file: SourceFile;
+  readonly name: string;
+  readonly line: number;
+  readonly columns: readonly SqlColumn[];
+  /** Column lists of PRIMARY KEY / UNIQUE constraints and unique indexes, wherever they were declared. */
+  readonly uniques: string[][];
+}
+
+const cache = new WeakMap<ProbeContext, SqlTable[]>();
+
+/** Tables created by the target's `.sql` files (migrations, schema dumps), parsed once per audit. */
+export function sqlTables(ctx: ProbeContext): readonly SqlTable[] {
+  let tables = cache.get(ctx);
+  if (!tables) {
+    const files = ctx.files(['sql'], [/create\s+table/i]);
+    tables = files.flatMap(parseTables);
+    const byName = new Map(tables.map((t) => [t.name, t]));
+    // Unique indexes and constraints added after the table, in any file.
+    for (const file of ctx.files(['sql'], [/unique/i])) {
+      for (const m of file.text.matchAll(/create\s+unique\s+index\s+(?:concurrently\s+)?(?:if\s+not\s+exists\s+)?[\w".]*\s+on\s+(?:only\s+)?["`]?([\w.]+)["`]?\s*(?:using\s+\w+\s*)?\(([^;]*)\)/gi)) byName.get(bare(m[1]!))?.uniques.push(columnList(m[2]!));
+      for (const m of file.text.matchAll(/alter\s+table\s+(?:only\s+)?(?:if\s+exists\s+)?["`]?([\w.]+)["`]?\s+add\s+(?:constraint\s+[\w"]+\s+)?(?:unique|primary\s+key)\s*\(([^)]*)\)/gi)) byName.get(bare(m[1]!))?.uniques.push(columnList(m[2]!));
+    }
+    cache.set(ctx, tables);
+  }
+  return tables;
+}
+
+function parseTables(file: SourceFile): SqlTable[] {
+  const tables: SqlTable[] = [];
+  let current: SqlTable | undefined;
+  let depth = 0;
+  file.lines.forEach((raw, index) => {
+    const line = raw.replace(/--.*$/, '');
+    const open = /create\s+(?:unlogged\s+|temp(?:orary)?\s+)?table\s+(?:if\s+not\s+exists\s+)?["`]?([\w.]+)["`]?\s*\((.*)$/i.exec(line);
+    if (open) {
+      current = { file, name: bare(open[1]!), line: index + 1, columns: [], uniques: [] };
+      tables.push(current);
+      depth = 1 + count(open[2]!, '(') - count(open[2]!, ')');
+      if (open[2]!.trim()) addDefinition(current, open[2]!, index + 1);
+      if (depth <= 0) current = undefined;
+      return;
+    }
+    if (!current) return;
+    const before = depth;
+    depth += count(line, '(') - count(line, ')');
+    if (before === 1) addDefinition(current, depth <= 0 ? line.slice(0, line.lastIndexOf(')')) : line, index + 1);
+    if (depth <= 0) current = undefined;
+  });
+  return tables;
+}
+
+function addDefinition(table: SqlTable, text: string, line: number): void {
+  const definition = text.trim().replace(/,$/, '');
+  if (!definition) return;
+  const constraint = /^(?:constraint\s+[\w"]+\s+)?(unique|primary\s+key)\s*\(([^)]*)\)/i.exec(definition);
+  if (constraint) {
+    table.uniques.push(columnList(constraint[2]!));
+    return;
+  }
+  if (/^(?:constraint|foreign\s+key|check|exclude|index|key)\b/i.test(definition)) return;
+  const column = /^["`]?(\w+)["`]?\s+([a-z]+(?:\s+(?:precision|varying))?(?:\s*\([^)]*\))?(?:\[\])?)(.*)$/i.exec(definition);
+  if (!column) return;
+  const constraints = column[3]!;
+  const ref = /references\s+["`]?([\w.]+)["`]?(?:\s*\([^)]*\))?(?:[^,]*?on\s+delete\s+(cascade|restrict|set\s+null|set\s+default|no\s+action))?/i.exec(constraints);
+  const columns = table.columns as SqlColumn[];
+  columns.push({ name: column[1]!, type: column[2]!.toUpperCase(), constraints, line, references: ref ? { table: bare(ref[1]!), onDelete: ref[2]?.toUpperCase() } : undefined });
+  if (/\b(?:unique|primary\s+key)\b/i.test(constraints)) table.uniques.push([column[1]!]);
+}
+
+/** `lower(email), org_id` → ["email", "org_id"]: expressions count as the column they wrap. */
+function columnList(text: string): string[] {
+  return text.split(',').map((c) => (/(\w+)\s*\)?\s*(?:asc|desc)?\s*$/i.exec(c.replace(/["`]/g, '').trim())?.[1] ?? '').replace(/\)$/, '')).filter(Boolean);
+}
+
+function bare(name: string): string {
+  return name.replace(/["`]/g, '').split('.').at(-1)!.toLowerCase();
+}
+
+function count(text: string, char: string): number {
+  return text.split(char).length - 1;
+}
