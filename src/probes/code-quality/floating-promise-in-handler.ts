@@ -1,4 +1,5 @@
 import { calleeName, findNodes, isFunctionLike, lineOf, methodName, ts, walkNodes } from '../support/ast.js';
+import { uniqueHandlers } from '../support/handlers.js';
 import { defineProbe, type Hit } from '../types.js';
 
 /** Clients whose calls always return promises, and the methods on them that write or send. */
@@ -24,11 +25,7 @@ export default defineProbe({
   applies: (ctx) => ctx.routes().length > 0,
   detect(ctx) {
     const hits: Hit[] = [];
-    const seen = new Set<ts.Node>();
-    for (const route of ctx.routes()) {
-      const handler = route.handler;
-      if (!handler?.body || seen.has(handler)) continue;
-      seen.add(handler);
+    for (const { route, handler } of uniqueHandlers(ctx)) {
       const asyncNames = localAsyncFunctions(ctx.ast(route.file), handler);
       walkNodes(handler.body, (node) => {
         if (isFunctionLike(node)) return false; // callbacks run on their own schedule
