@@ -1,4 +1,8 @@
+import path from 'node:path';
+import type { SourceFile } from '../../repo/view.js';
+import type { ProbeContext } from '../context.js';
 import { calleeName, findNodes, isFunctionLike, lineOf, methodName, ts, walkNodes } from '../support/ast.js';
+import { uniqueHandlers } from '../support/handlers.js';
 import { defineProbe, type Hit } from '../types.js';
 
 /** Clients whose calls always return promises, and the methods on them that write or send. */
@@ -24,12 +28,9 @@ export default defineProbe({
   applies: (ctx) => ctx.routes().length > 0,
   detect(ctx) {
     const hits: Hit[] = [];
-    const seen = new Set<ts.Node>();
-    for (const route of ctx.routes()) {
-      const handler = route.handler;
-      if (!handler?.body || seen.has(handler)) continue;
-      seen.add(handler);
+    for (const { route, handler } of uniqueHandlers(ctx)) {
       const asyncNames = localAsyncFunctions(ctx.ast(route.file), handler);
+      for (const name of importedAsyncFunctions(ctx, route.file)) asyncNames.add(name);
       walkNodes(handler.body, (node) => {
         if (isFunctionLike(node)) return false; // callbacks run on their own schedule
         if (!ts.isExpressionStatement(node) || !ts.isCallExpression(node.expression)) return undefined;
@@ -64,7 +65,7 @@ function isClearlyAsync(call: ts.CallExpression, asyncNames: ReadonlySet<string>
 }
 
 /** Functions declared `async` in the handler's file, plus the async methods of its class (called as `this.x`). */
-function localAsyncFunctions(sf: ts.SourceFile, handler: ts.FunctionLikeDeclaration): Set<string> {
+function localAsyncFunctions(sf: ts.SourceFile, handler: ts.FunctionLikeDeclaration | undefined): Set<string> {
   const names = new Set<string>();
   const isAsync = (fn: ts.Node): boolean => ts.canHaveModifiers(fn) && (ts.getModifiers(fn) ?? []).some((m) => m.kind === ts.SyntaxKind.AsyncKeyword);
   for (const fn of findNodes(sf, ts.isFunctionDeclaration)) if (fn.name && isAsync(fn)) names.add(fn.name.text);
@@ -72,7 +73,23 @@ function localAsyncFunctions(sf: ts.SourceFile, handler: ts.FunctionLikeDeclarat
     const init = decl.initializer;
     if (ts.isIdentifier(decl.name) && init && isFunctionLike(init) && isAsync(init)) names.add(decl.name.text);
   }
-  const cls = ts.isMethodDeclaration(handler) && ts.isClassDeclaration(handler.parent) ? handler.parent : undefined;
+  const cls = handler && ts.isMethodDeclaration(handler) && ts.isClassDeclaration(handler.parent) ? handler.parent : undefined;
   for (const member of cls?.members ?? []) if (ts.isMethodDeclaration(member) && isAsync(member)) names.add(`this.${member.name.getText()}`);
+  return names;
+}
+
+/** Names imported from the project's own modules (`import { moderate } from '../services/moderation.js'`) that are declared `async` there. */
+function importedAsyncFunctions(ctx: ProbeContext, file: SourceFile): Set<string> {
+  const names = new Set<string>();
+  for (const imp of ctx.ast(file).statements.filter(ts.isImportDeclaration)) {
+    const spec = ts.isStringLiteral(imp.moduleSpecifier) ? imp.moduleSpecifier.text : '';
+    const bindings = imp.importClause?.namedBindings;
+    if (!spec.startsWith('.') || !bindings || !ts.isNamedImports(bindings)) continue;
+    const base = path.posix.normalize(path.posix.join(path.posix.dirname(file.path), spec)).replace(/\.[cm]?js$/, '');
+    const target = ctx.scripts().find((f) => f.path.replace(/\.[cm]?[jt]sx?$/, '') === base || f.path.replace(/\/index\.[cm]?[jt]sx?$/, '') === base);
+    if (!target) continue;
+    const declared = localAsyncFunctions(ctx.ast(target), undefined);
+    for (const el of bindings.elements) if (declared.has((el.propertyName ?? el.name).text)) names.add(el.name.text);
+  }
   return names;
 }

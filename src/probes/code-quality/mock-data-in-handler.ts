@@ -1,4 +1,5 @@
 import { calleeName, findNodes, isFunctionLike, lineOf, methodName, ts, walkNodes } from '../support/ast.js';
+import { uniqueHandlers } from '../support/handlers.js';
 import { defineProbe, type Hit } from '../types.js';
 
 const MOCK_NAME = /mock|fake|dummy|sample|stub|placeholder/i;
@@ -29,11 +30,8 @@ export default defineProbe({
   applies: (ctx) => ctx.routes().length > 0,
   detect(ctx) {
     const hits: Hit[] = [];
-    const seen = new Set<ts.Node>();
-    for (const route of ctx.routes()) {
-      const handler = route.handler;
-      if (!handler?.body || seen.has(handler) || STATIC_PATH.test(route.path) || touchesData(handler)) continue;
-      seen.add(handler);
+    for (const { route, handler } of uniqueHandlers(ctx)) {
+      if (STATIC_PATH.test(route.path) || touchesData(handler)) continue;
       const sf = ctx.ast(route.file);
       for (const { at, payload } of responses(handler, route.framework !== 'express')) {
         if (!isMock(payload, sf)) continue;

@@ -30,8 +30,13 @@ export default defineProbe({
         const hits: Hit[] = [];
         const candidates = [...ctx.nodesOf<ts.CatchClause>(file, ts.SyntaxKind.CatchClause), ...ctx.calls(file)].sort((a, b) => a.pos - b.pos);
         for (const node of candidates) {
+          const success = ts.isCatchClause(node) ? reportsSuccess(node) : undefined;
+          if (success) {
+            hits.push({ file, line: lineOf(success), message: 'The catch block answers as if the operation succeeded: the caller is told it worked when it failed.' });
+            continue;
+          }
           const why = ts.isCatchClause(node) ? swallowingCatch(node) : swallowingHandler(node);
-          if (!why) continue;
+          if (!why || (ts.isCallExpression(node) && trailingReason(node))) continue;
           const at = ts.isCallExpression(node) && ts.isPropertyAccessExpression(node.expression) ? node.expression.name : node;
           hits.push({ file, line: lineOf(at), message: why });
         }
@@ -73,10 +78,36 @@ function swallowingHandler(call: ts.CallExpression): string | undefined {
   return undefined;
 }
 
-/** `while (…) { try { return await call() } catch (e) { console.log(e) } }`: the loop retries, so the error is handled (retry-without-backoff judges the loop). */
+/** `while (…) { try { if (ok) return; } catch (e) { console.log(e) } }`: the loop retries, so the error is handled (retry-without-backoff judges the loop). */
 function isRetryAttempt(attempt: ts.TryStatement): boolean {
   const loop = ts.isBlock(attempt.parent) ? attempt.parent.parent : attempt.parent;
-  return ts.isIterationStatement(loop, false) && attempt.tryBlock.statements.some((s) => ts.isReturnStatement(s) || (ts.isBreakStatement(s) && !s.label));
+  if (!ts.isIterationStatement(loop, false)) return false;
+  const exits = findNodes(attempt.tryBlock, (n): n is ts.ReturnStatement | ts.BreakStatement => ts.isReturnStatement(n) || (ts.isBreakStatement(n) && !n.label));
+  return exits.some((exit) => !enclosingFunction(exit) || enclosingFunction(exit) === enclosingFunction(attempt));
+}
+
+/** `catch (e) { return { ok: true } }`, `catch { return NextResponse.json({ received: true }) }`: a failure reported as a success. */
+function reportsSuccess(clause: ts.CatchClause): ts.Node | undefined {
+  if (findNodes(clause.block, ts.isThrowStatement).length > 0) return undefined;
+  for (const ret of findNodes(clause.block, ts.isReturnStatement)) {
+    if (enclosingFunction(ret) !== enclosingFunction(clause) || !ret.expression) continue;
+    const call = ts.isCallExpression(ret.expression) ? ret.expression : undefined;
+    const payload = call ? call.arguments[0] : ret.expression;
+    const options = call?.arguments[1];
+    if (options && /status\s*:\s*[45]\d\d/.test(options.getText())) continue;
+    if (call && /\.status\(\s*[45]\d\d/.test(call.expression.getText())) continue;
+    if (payload && ts.isObjectLiteralExpression(payload) && payload.properties.some((p) => ts.isPropertyAssignment(p) && /^(?:ok|success|received|acknowledged|processed)$/.test(p.name.getText()) && p.initializer.kind === ts.SyntaxKind.TrueKeyword)) return ret;
+  }
+  return undefined;
+}
+
+/** `.catch(() => undefined); // best-effort: the entry expires anyway`: the reason written after the statement. */
+function trailingReason(call: ts.CallExpression): boolean {
+  const sf = call.getSourceFile();
+  const line = sf.getLineAndCharacterOfPosition(call.getEnd()).line;
+  const rest = sf.text.slice(call.getEnd(), sf.getLineStarts()[line + 1] ?? sf.text.length);
+  const comment = /\/\/(.*)$/.exec(rest.trim());
+  return !!comment && comment[1]!.trim().split(/\s+/).length >= 3 && !/\b(?:todo|fixme)\b/i.test(comment[1]!);
 }
 
 function isCleanup(statement: ts.Statement): boolean {

@@ -1,5 +1,8 @@
+import autoscalerMaxReplicasUnbounded from './autoscaler-max-replicas-unbounded.js';
+import imageOptimizerAllowsAnyHost from './image-optimizer-allows-any-host.js';
+import llmCallWithoutTokenLimit from './llm-call-without-token-limit.js';
 import paidApiCallWithoutCacheOrLimit from './paid-api-call-without-cache-or-limit.js';
 import unboundedPaidApiLoop from './unbounded-paid-api-loop.js';
 
 /** Cost Control probes, sorted by id. */
-export default [paidApiCallWithoutCacheOrLimit, unboundedPaidApiLoop];
+export default [autoscalerMaxReplicasUnbounded, imageOptimizerAllowsAnyHost, llmCallWithoutTokenLimit, paidApiCallWithoutCacheOrLimit, unboundedPaidApiLoop];

@@ -46,8 +46,11 @@ export default defineProbe({
       const code = withBindings(reached.map((node) => PRINTER.printNode(ts.EmitHint.Unspecified, node, sf)).join('\n'), bindings);
       if (LIMITS.test(code) || CACHED.test(code)) continue;
       const paid = reached.flatMap((node) => findNodes(node, ts.isCallExpression)).map((call) => ({ call, provider: paidProvider(call, aiSdk) }));
-      // Inside a loop the cost multiplies: unbounded-paid-api-loop judges those.
-      const found = paid.find(({ call, provider }) => provider && !enclosingLoop(call) && !insideCallback(call));
+      // Inside a loop the cost multiplies: unbounded-paid-api-loop judges those, and a route that loops over paid
+      // calls is reported there once, not again for the single call beside the loop.
+      const billed = paid.filter(({ provider }) => provider);
+      if (billed.some(({ call }) => enclosingLoop(call) || insideCallback(call))) continue;
+      const found = billed[0];
       if (!found) continue;
       // Only when nothing in the app authenticates is the route surely public; auth mounted elsewhere is not always visible.
       const open = publicApp ? ' Nothing in the application authenticates, so anyone on the internet can spend.' : '';

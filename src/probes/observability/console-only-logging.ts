@@ -1,6 +1,7 @@
 import type { SourceFile } from '../../repo/view.js';
 import type { ProbeContext } from '../context.js';
 import { calleeName, findNodes, lineOf, propertyOf, stringValue, ts } from '../support/ast.js';
+import { bootstrapLine, errorHandlers } from '../support/error-handlers.js';
 import { defineProbe } from '../types.js';
 
 /** Leveled, structured loggers. Sentry and friends report errors; they do not replace logs, so they are not listed. */
@@ -39,11 +40,28 @@ export default defineProbe({
     const calls = files.flatMap((file) => ctx.calls(file).filter(isConsoleCall).map((call) => ({ file, call })));
     // console.log(JSON.stringify({ level, msg })) is structured logging through stdout.
     if (calls.length === 0 || calls.some(({ call }) => call.arguments[0]?.getText().startsWith('JSON.stringify('))) return [];
-    const { file, call } = calls[0]!;
     const spread = new Set(calls.map((c) => c.file.path)).size;
-    return [{ file, line: lineOf(call), message: `Server code logs only through console (${calls.length} call${calls.length === 1 ? '' : 's'} in ${spread} file${spread === 1 ? '' : 's'}) and no structured logger is in use.` }];
+    const message = `Server code logs only through console (${calls.length} call${calls.length === 1 ? '' : 's'} in ${spread} file${spread === 1 ? '' : 's'}) and no structured logger is in use.`;
+    return [{ ...anchor(ctx, calls), message }];
   },
 });
+
+/**
+ * One finding for the project, where the absence bites: the console call of the app's error handler (the line
+ * an incident needs most), else the line that creates the server app, else the first console call.
+ */
+function anchor(ctx: ProbeContext, calls: { file: SourceFile; call: ts.CallExpression }[]): { file: SourceFile; line: number } {
+  for (const handler of errorHandlers(ctx)) {
+    if (NOT_SERVER_PATH.test(handler.file.path)) continue;
+    const call = findNodes(handler.fn, ts.isCallExpression).find(isConsoleCall);
+    if (call) return { file: handler.file, line: lineOf(call) };
+  }
+  for (const file of ctx.scripts(['express', 'fastify', 'Fastify', 'NestFactory', 'Koa', 'Hono', 'createServer']).filter((f) => !NOT_SERVER_PATH.test(f.path) && !ctx.isFrontEnd(f))) {
+    const line = bootstrapLine(ctx, file);
+    if (line !== undefined) return { file, line };
+  }
+  return { file: calls[0]!.file, line: lineOf(calls[0]!.call) };
+}
 
 function isConsoleCall(call: ts.CallExpression): boolean {
   const callee = call.expression;

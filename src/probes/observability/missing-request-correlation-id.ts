@@ -1,6 +1,7 @@
 import type { SourceFile } from '../../repo/view.js';
 import type { ProbeContext } from '../context.js';
-import { calleeName, findNodes, propertyOf, ts } from '../support/ast.js';
+import { calleeName, findNodes, lineOf, propertyOf, ts } from '../support/ast.js';
+import { bootstrapLine, errorHandlers, isLogCall } from '../support/error-handlers.js';
 import type { Route } from '../support/routes.js';
 import { defineProbe, type Hit } from '../types.js';
 
@@ -40,12 +41,30 @@ export default defineProbe({
       };
       if ([...packages.values()].some(({ file, deps }) => inScope(file.path) && deps.some((dep) => ID_PACKAGES.test(dep)))) continue;
       if (ctx.scripts().some((file) => inScope(file.path) && carriesId(ctx, file))) continue;
-      const first = routes.filter((route) => rootOf(route.file.path, roots) === root)[0]!;
-      hits.push({ file: first.file, line: first.line, message: 'This server never assigns or reads a request or correlation id, so its log lines cannot be tied to one request or followed across services.' });
+      hits.push({ ...anchor(ctx, root, roots, routes), message: 'This server never assigns or reads a request or correlation id, so its log lines cannot be tied to one request or followed across services.' });
     }
     return hits;
   },
 });
+
+/**
+ * Where a server's missing request id bites: the log line of its error handler (the one line an incident
+ * starts from), else the line that creates the app, else its first route.
+ */
+function anchor(ctx: ProbeContext, root: string, roots: readonly string[], routes: readonly Route[]): { file: SourceFile; line: number } {
+  const own = (file: SourceFile): boolean => rootOf(file.path, roots) === root && !DEV_ONLY_PATH.test(file.path);
+  const handler = errorHandlers(ctx).find((h) => own(h.file));
+  if (handler) {
+    const log = findNodes(handler.fn, ts.isCallExpression).find(isLogCall);
+    return { file: handler.file, line: lineOf(log ?? handler.fn) };
+  }
+  for (const file of ctx.scripts(['express', 'fastify', 'Fastify', 'NestFactory', 'Koa', 'Hono', 'createServer']).filter(own)) {
+    const line = bootstrapLine(ctx, file);
+    if (line !== undefined) return { file, line };
+  }
+  const first = routes.find((route) => own(route.file)) ?? routes.find((route) => rootOf(route.file.path, roots) === root)!;
+  return { file: first.file, line: first.line };
+}
 
 /** Routes of long-running servers; Next.js route handlers get request ids from their platform. */
 function judgedRoutes(ctx: ProbeContext): Route[] {

@@ -31,8 +31,8 @@ export default defineProbe({
     effort: 'hours',
   },
   scope: 'file',
-  applies: (ctx) => ctx.scripts([...EVENT_PROPS]).some((file) => isUi(ctx, file)),
-  detect: (ctx) => ctx.scripts([...EVENT_PROPS]).filter((file) => isUi(ctx, file)).flatMap((file) => checkFile(ctx, file)),
+  applies: (ctx) => ctx.scripts([...EVENT_PROPS, 'action={']).some((file) => isUi(ctx, file)),
+  detect: (ctx) => ctx.scripts([...EVENT_PROPS, 'action={']).filter((file) => isUi(ctx, file)).flatMap((file) => checkFile(ctx, file)),
 });
 
 function isUi(ctx: ProbeContext, file: SourceFile): boolean {
@@ -51,6 +51,15 @@ function checkFile(ctx: ProbeContext, file: SourceFile): Hit[] {
     const found = scan(expr, locals, 0);
     if (!found.destroys || found.confirms || DISPOSABLE.test(found.destroys)) continue;
     hits.push({ file, line: lineOf(attr), message: `${attr.name.getText()} calls ${found.destroys} straight away: nothing asks the user to confirm before data is destroyed.` });
+  }
+  // `<form action={serverAction}>`: its submit button runs the action with no handler in between.
+  for (const attr of findNodes(sf, ts.isJsxAttribute)) {
+    const expr = attr.initializer && ts.isJsxExpression(attr.initializer) ? attr.initializer.expression : undefined;
+    const form = attr.parent.parent;
+    if (attr.name.getText() !== 'action' || !expr || form.tagName.getText() !== 'form' || !ts.isJsxElement(form.parent) || insideConfirmation(attr)) continue;
+    const found = scan(expr, locals, 0);
+    if (!found.destroys || found.confirms || DISPOSABLE.test(found.destroys)) continue;
+    for (const button of submitButtons(form.parent)) hits.push({ file, line: lineOf(button), message: `This submit button runs ${found.destroys} through the form action straight away: nothing asks the user to confirm.` });
   }
   return hits;
 }
@@ -109,4 +118,10 @@ function insideConfirmation(attr: ts.JsxAttribute): boolean {
     if (ts.isConditionalExpression(node) && /confirm/i.test(node.condition.getText())) return true;
   }
   return false;
+}
+
+/** `<button>` and `<button type="submit">` inside a form (not `type="button"`), which submit it. */
+function submitButtons(form: ts.JsxElement): ts.JsxOpeningLikeElement[] {
+  const opening = [...findNodes(form, ts.isJsxOpeningElement), ...findNodes(form, ts.isJsxSelfClosingElement)];
+  return opening.filter((el) => el.tagName.getText() === 'button' && !CONFIRMED.test(el.attributes.getText()) && !el.attributes.properties.some((p) => ts.isJsxAttribute(p) && p.name.getText() === 'type' && /['"](?:button|reset)['"]/.test(p.initializer?.getText() ?? '')));
 }
