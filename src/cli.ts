@@ -35,7 +35,7 @@ Usage:
 Options:
   --context TEXT     the launch, in your words ("First public launch, ~5k MAU"); sets strictness
   --out DIR          where reports go (default: <path>/packages/docs/audits)
-  --format LIST      report formats, comma-separated: md,json (default: md,json)
+  --format LIST      report formats, comma-separated: md,json,sarif,html (default: all four)
   --fail-on LEVEL    when to exit 1: stop-ship (default), high, never
   --quiet            no progress lines on stderr
   --json             machine-readable events on stdout, one JSON object per line, then the verdict
@@ -276,7 +276,7 @@ function parseOptions(args: readonly string[], env: Env): AuditArgs {
   const formats = values.format.split(',').map((f) => f.trim()).filter(Boolean);
   const unknown = formats.filter((f) => !(REPORT_FORMATS as readonly string[]).includes(f));
   if (unknown.length > 0 || formats.length === 0) {
-    throw new UserError(`Expected --format to list ${REPORT_FORMATS.join(', ')}, got "${values.format}"`, 'Use for example --format md,json.');
+    throw new UserError(`Expected --format to list ${REPORT_FORMATS.join(', ')}, got "${values.format}"`, 'Use for example --format md,sarif.');
   }
   if (!(FAIL_ON as readonly string[]).includes(values['fail-on'])) {
     throw new UserError(`Expected --fail-on to be one of ${FAIL_ON.join(', ')}, got "${values['fail-on']}"`, 'Use --fail-on stop-ship, high or never.');
