@@ -93,7 +93,8 @@ a { color: inherit; }
 .filters input { min-width: 260px; }
 .filters output { margin-left: auto; color: var(--muted); font-size: 13px; }
 .filters button { font: inherit; font-size: 13px; border: 0; background: none; color: var(--low); cursor: pointer; }
-table.findings { width: 100%; border-collapse: collapse; margin-top: 10px; table-layout: fixed; }
+.table-wrap { overflow-x: auto; }
+table.findings { width: 100%; min-width: 860px; border-collapse: collapse; margin-top: 10px; table-layout: fixed; }
 table.findings col.c-sev { width: 104px; } table.findings col.c-cat { width: 130px; } table.findings col.c-loc { width: 250px; } table.findings col.c-class { width: 104px; }
 td.loc { overflow-wrap: anywhere; }
 table.findings > thead th { text-align: left; font-size: 12px; text-transform: uppercase; letter-spacing: .06em; color: var(--muted); padding: 8px 12px; border-bottom: 1px solid var(--line); }
@@ -123,7 +124,8 @@ pre.code .ln { display: inline-block; width: 52px; padding-right: 12px; text-ali
 .week h3 { font-size: 15px; }
 .week .hours { color: var(--muted); font-size: 13px; margin: 2px 0 10px; }
 .week ul { list-style: none; margin: 0; padding: 0; display: grid; gap: 6px; font-size: 13px; }
-.week li { display: grid; grid-template-columns: 10px 1fr; gap: 8px; }
+.week li { display: grid; grid-template-columns: 10px minmax(0, 1fr); gap: 8px; }
+.week li > span { overflow-wrap: anywhere; }
 .week li::before { content: ""; width: 8px; height: 8px; border-radius: 50%; margin-top: 6px; background: var(--dot); }
 .week .more { color: var(--muted); }
 
@@ -131,7 +133,7 @@ pre.code .ln { display: inline-block; width: 52px; padding-right: 12px; text-ali
 .coverage { padding: 16px 20px; font-size: 14px; color: #334155; }
 .coverage ul { margin: 6px 0 0; padding-left: 18px; }
 footer { color: var(--muted); font-size: 12px; text-align: center; margin-top: 32px; }
-@media (max-width: 760px) { .banner .inner { grid-template-columns: 1fr; } .summary { grid-template-columns: repeat(2, 1fr); } .heat { width: auto; } }
+@media (max-width: 760px) { .banner .inner { grid-template-columns: 1fr; } .summary { grid-template-columns: repeat(2, 1fr); } .heat { width: auto; } .filters { position: static; } .filters input { min-width: 0; } }
 @media print { .filters { display: none; } tr.finding[hidden] { display: table-row; } .banner { -webkit-print-color-adjust: exact; print-color-adjust: exact; } }
 `;
 

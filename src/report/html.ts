@@ -132,13 +132,13 @@ function findingsSection(report: AuditReport): string {
 <button type="button" id="filter-reset">Reset</button>
 <output id="filter-count">${findings.length} of ${findings.length} shown</output>
 </div>
-<table class="findings">
+<div class="table-wrap"><table class="findings">
 <colgroup><col class="c-sev"><col><col class="c-cat"><col class="c-loc"><col class="c-class"></colgroup>
 <thead><tr><th>Severity</th><th>Finding</th><th>Category</th><th>Where</th><th>Class</th></tr></thead>
 <tbody>
 ${findings.map(findingRow).join('\n')}
 </tbody>
-</table>
+</table></div>
 <div class="card empty" id="filter-empty" hidden>No finding matches these filters.</div>`;
 }
 
