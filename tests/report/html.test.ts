@@ -34,6 +34,16 @@ describe('renderHtml', () => {
   });
 });
 
+describe('findChromium', () => {
+  it('prefers CHROMIUM_PATH, else finds an executable chromium on PATH, else reports none', () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'prod-audit-bin-'));
+    expect(findChromium({ PATH: dir })).toBeUndefined();
+    fs.writeFileSync(path.join(dir, 'chromium'), '#!/bin/sh\n', { mode: 0o755 });
+    expect(findChromium({ PATH: dir })).toBe(path.join(dir, 'chromium'));
+    expect(findChromium({ PATH: dir, CHROMIUM_PATH: '/opt/chrome/chrome' })).toBe('/opt/chrome/chrome');
+  });
+});
+
 // When CI=true a missing browser fails here instead of skipping: CI must prove the page renders.
 describe.skipIf(!chromiumPath && !isCI())('the HTML report in headless Chromium', () => {
   let browser: Browser;
