@@ -162,3 +162,21 @@ describe('parseUnifiedDiff', () => {
     expect(Object.fromEntries(parseUnifiedDiff(diff))).toEqual({ 'a.ts': [{ start: 3, end: 3 }, { start: 19, end: 21 }], 'b.ts': 'all' });
   });
 });
+
+describe('diff mode with agents', () => {
+  it('each specialist gets the changed files in its assignment', async () => {
+    const { runAudit } = await import('../../src/workflow/audit.js');
+    const { byAgent, startFakeAnthropic, toolUse } = await import('../helpers/fake-anthropic.js');
+    const finish = { reply: [toolUse('finish', { summary: 'Done.' })] };
+    const fake = await startFakeAnthropic({ script: byAgent({ 'security-auditor': [finish] }, finish) });
+    try {
+      const root = scriptedHistory();
+      await runAudit({ target: root, since: 'main', agents: { llm: { apiKey: 'k', baseURL: fake.baseURL, maxRetries: 0 }, agents: ['security-auditor'] } });
+      const first = fake.requests.find((r) => r.agent === 'security-auditor')!.body.messages[0]!;
+      const assignment = JSON.parse(typeof first.content === 'string' ? first.content : (first.content[0]!.text as string));
+      expect(assignment).toMatchObject({ agent: 'security-auditor', changedSince: 'main', changedFiles: ['src/search.ts'] });
+    } finally {
+      await fake.close();
+    }
+  });
+});
