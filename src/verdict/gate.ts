@@ -15,7 +15,7 @@ export function parseFailOn(raw: string): GatePolicy | undefined {
   const parts = raw.split(',').map((p) => p.trim()).filter(Boolean);
   const levels = parts.filter((p) => (FAIL_ON as readonly string[]).includes(p));
   const rest = parts.filter((p) => !levels.includes(p));
-  if (levels.length > 1 || rest.some((p) => p !== 'pre-existing')) return undefined;
+  if (parts.length === 0 || levels.length > 1 || rest.some((p) => p !== 'pre-existing')) return undefined;
   return { level: (levels[0] as FailOn | undefined) ?? 'stop-ship', preExisting: rest.length > 0 };
 }
 
