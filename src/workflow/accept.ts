@@ -34,17 +34,12 @@ export async function acceptFinding(request: AcceptRequest): Promise<AcceptOutco
   if (!/^[0-9a-f]{16}$/.test(fingerprint)) {
     throw new UserError(`Expected a 16-character hex fingerprint, got "${request.fingerprint}"`, 'Copy it from the "Fingerprint" line of a finding in the report.');
   }
-  const candidate = Acceptance.safeParse({
-    fingerprint,
-    reason: request.reason,
-    owner: request.owner ?? (await defaultOwner(root)),
-    expires: request.expires ?? null,
-    acceptedAt: request.now.toISOString(),
-  });
+  const flags = { reason: request.reason, owner: request.owner ?? (await defaultOwner(root)), expires: request.expires ?? null };
+  const candidate = Acceptance.safeParse({ fingerprint, ...flags, acceptedAt: request.now.toISOString() });
   if (!candidate.success) {
     const issue = candidate.error.issues[0]!;
-    const flag = String(issue.path[0] ?? 'input');
-    throw new UserError(`Expected a valid --${flag}: ${issue.message}, got "${String((request as unknown as Record<string, unknown>)[flag] ?? '')}"`, 'For example: --reason "Internal tool behind the VPN" --expires 2027-03-31');
+    const flag = String(issue.path[0]) as keyof typeof flags;
+    throw new UserError(`Expected a valid --${flag}: ${issue.message}, got "${flags[flag] ?? ''}"`, 'For example: --reason "Internal tool behind the VPN" --expires 2027-03-31');
   }
   if (isExpired(candidate.data, request.now)) {
     throw new UserError(`--expires ${request.expires} is already past`, 'Give a date from today on, or none for no expiry.');

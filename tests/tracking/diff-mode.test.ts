@@ -125,6 +125,18 @@ describe('diff mode (--since) on a scripted git history', () => {
     expect(shallow.report!.changes).toMatchObject({ mergeBase: true, changedFiles: [] });
   });
 
+  it('a shallow clone without the merge-base compares with the ref itself, and says so', async () => {
+    const origin = scriptedHistory();
+    const clone = fs.mkdtempSync(path.join(os.tmpdir(), 'prod-audit-clone-'));
+    git(clone, 'clone', '-q', '--depth', '1', '--branch', 'feature', '--no-local', `file://${origin}`, '.');
+    git(clone, 'fetch', '-q', '--depth', '1', 'origin', 'main:refs/remotes/origin/main');
+    const run = await audit(clone, '--since', 'origin/main');
+    expect(run.report!.changes).toMatchObject({ mergeBase: false, note: 'no merge-base of origin/main and HEAD in this shallow clone; compared with origin/main itself' });
+    // main edited users.ts after the branch point, so without the merge-base that line counts as changed: more is new, never less.
+    expect(run.report!.changes!.changedFiles).toEqual(['src/search.ts', 'src/users.ts']);
+    expect(run.code).toBe(EXIT.blocked);
+  });
+
   it.each([
     ['a ref that was never fetched, in a shallow clone', 'origin/main', /^prod-audit: Unknown git revision "origin\/main" for --since\. This is a shallow clone: fetch the ref first, e\.g\. "git fetch --depth=50 origin main" or "git fetch --unshallow"\.$/],
     ['a typo', 'mian', /^prod-audit: Unknown git revision "mian" for --since\. This is a shallow clone/],
