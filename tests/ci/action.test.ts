@@ -78,7 +78,7 @@ describe('.github/workflows/audit-fleet.yml', () => {
     const audit = workflow.jobs.audit!;
     expect(audit.strategy).toMatchObject({ 'fail-fast': false, matrix: { repository: '${{ fromJSON(inputs.repositories) }}' } });
     const action = audit.steps.find((s) => s.uses === './.prod-audit-action');
-    expect(action?.with).toMatchObject({ path: 'target', 'upload-sarif': 'false' });
+    expect(action?.with).toMatchObject({ path: '${{ matrix.repository }}', 'upload-sarif': 'false' });
     expect(workflow.jobs.summary).toBeDefined();
   });
 });
