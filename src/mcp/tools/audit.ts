@@ -68,6 +68,7 @@ export function registerAuditTools(server: McpServer, ctx: ToolContext): void {
         out: z.string().max(1000).default(DEFAULT_OUT).describe('Folder for the reports, relative to the repository root'),
         focus: z.array(z.string().min(1).max(200)).max(20).optional().describe('Paths, globs or topics (auth, billing, migrations, webhooks…) to keep the audit to'),
         phases: z.array(z.number().int().min(3).max(8)).min(1).optional().describe('Only these of the parallel phases: 3 code health, 4 data safety, 5 security, 6 performance, 7 observability, 8 operations'),
+        since: z.string().regex(/^(?!-)(?!.*\.\.)[\w./~^@{}+-]{1,200}$/).optional().describe('Diff mode: a git revision (e.g. origin/main); only findings on lines changed since it block'),
         agents: z.array(z.enum(AGENTS)).min(1).optional().describe('Which agents run, when the server has ANTHROPIC_API_KEY; default all five'),
       },
       outputSchema: VerdictSummary,
@@ -91,6 +92,8 @@ export function registerAuditTools(server: McpServer, ctx: ToolContext): void {
             onEvent,
             ...(args.focus ? { focus: args.focus } : {}),
             ...(args.phases ? { phases: args.phases as PhaseId[] } : {}),
+            ...(args.since ? { since: args.since } : {}),
+            reportsDir: outDir,
             ...agentsFromEnvironment(args.agents),
           });
           const written = await writeReports(report, outDir, args.format, redactor);
