@@ -123,6 +123,11 @@ function result(f: ClassifiedFinding, ruleIndex: number): Result {
     locations: [location(first!)],
     ...(rest.length > 0 ? { relatedLocations: rest.map((e, i) => ({ ...location(e), id: i + 1 })) } : {}),
     partialFingerprints: { [FINGERPRINT_KEY]: f.fingerprint },
+    // Diff mode and accepted risks map onto SARIF's own notions, so code-scanning UIs show them natively.
+    ...(f.change ? { baselineState: f.change === 'new' ? 'new' : 'unchanged' } : {}),
+    ...(f.acceptance && !f.acceptance.expired
+      ? { suppressions: [{ kind: 'external', status: 'accepted', justification: `${f.acceptance.reason} (owner: ${f.acceptance.owner})` }] }
+      : {}),
     properties: {
       severity: f.severity,
       'security-severity': SECURITY_SEVERITY[f.severity],

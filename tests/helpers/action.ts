@@ -1,11 +1,9 @@
 import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
-import { createRequire } from 'node:module';
 import os from 'node:os';
 import path from 'node:path';
 
-// js-yaml is in node_modules through the lint tooling; loaded untyped so no @types package is needed.
-const yaml = createRequire(import.meta.url)('js-yaml') as { load(text: string): unknown };
+import { parse as parseYaml } from 'yaml';
 
 interface Step {
   name?: string;
@@ -24,7 +22,7 @@ interface ActionFile {
 }
 
 export function loadYaml(file: string): unknown {
-  return yaml.load(fs.readFileSync(file, 'utf8'));
+  return parseYaml(fs.readFileSync(file, 'utf8'));
 }
 
 export interface ActionRun {

@@ -21,7 +21,7 @@ const STATUS: Partial<Record<Category, { status: 'FAIL' | 'PARTIAL' | 'PASS' | '
 
 export function smallReport(): AuditReport {
   return AuditReport.parse({
-    schemaVersion: 1,
+    schemaVersion: 2,
     tool: { name: 'prod-audit', version: '0.1.0' },
     target: { name: 'tiny-shop', git: { head: '0123456789abcdef0123456789abcdef01234567', branch: 'main', dirty: false } },
     startedAt: '2026-11-24T08:14:58.000Z',
@@ -46,6 +46,9 @@ export function smallReport(): AuditReport {
       acceptableRisk: ['d1b2c3d4e5f60718'],
       recommendation: 'Do not launch until the 2 stop-ship issues are resolved.',
     },
+    changes: null,
+    acceptedRisks: null,
+    trends: null,
     scores: CATEGORIES.map((category) => ({ category, ...(STATUS[category] ?? { status: 'NOT_AUDITED', counts: zero, note: 'no probe judges this category offline' }) })),
     findings: [
       {

@@ -84,4 +84,18 @@ describe('renderSarif', () => {
     expect(run.invocations![0]!.executionSuccessful).toBe(false);
     expect(run.invocations![0]!.toolExecutionNotifications![0]!.message.text).toContain('regex-dos');
   });
+
+  it('marks diff-mode findings new or unchanged and accepted risks as suppressed, and stays valid', () => {
+    const report = smallReport();
+    const [first, second, third] = report.findings;
+    const acceptance = { fingerprint: third!.fingerprint, reason: 'Behind the VPN until Q3', owner: 'sam', expires: null, acceptedAt: '2026-11-20T00:00:00.000Z', expired: false };
+    const tracked = { ...report, findings: [{ ...first!, change: 'new' as const }, { ...second!, change: 'pre-existing' as const }, { ...third!, acceptance }, ...report.findings.slice(3)] };
+    const log = buildSarif(tracked, SMALL_PROBES);
+    expect(validate(log)).toEqual([]);
+    const results = log.runs[0]!.results!;
+    expect(results.map((r) => r.baselineState)).toEqual(['new', 'unchanged', undefined, ...results.slice(3).map(() => undefined)]);
+    expect(results[2]!.suppressions).toEqual([{ kind: 'external', status: 'accepted', justification: 'Behind the VPN until Q3 (owner: sam)' }]);
+    const expired = buildSarif({ ...tracked, findings: [{ ...third!, acceptance: { ...acceptance, expired: true } }] }, SMALL_PROBES);
+    expect(expired.runs[0]!.results![0]!.suppressions).toBeUndefined();
+  });
 });
