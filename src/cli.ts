@@ -4,7 +4,7 @@ import { UserError } from './errors.js';
 import { climbsOut } from './repo/sandbox.js';
 import { renderConsoleSummary } from './report/console.js';
 import { REPORT_FORMATS, writeReports, type ReportFormat } from './report/write.js';
-import { FAIL_ON, gateBlocks, type FailOn } from './verdict/gate.js';
+import { gateBlocks, parseFailOn, type GatePolicy } from './verdict/gate.js';
 import { DEFAULT_AGENT_BUDGET } from './llm/budget.js';
 import { DEFAULT_BUDGET_USD, DEFAULT_CONCURRENCY, DEFAULT_MODEL } from './llm/defaults.js';
 import { AGENTS, type AgentName, type PhaseId } from './model/taxonomy.js';
@@ -23,20 +23,27 @@ export interface CliIO {
   readonly env?: Readonly<Record<string, string | undefined>>;
   /** Asks a person a yes/no question; present only when one is at a terminal. */
   readonly ask?: (question: string) => Promise<boolean>;
+  /** The clock acceptances expire by. @default the system clock */
+  readonly now?: () => Date;
 }
 
 const HELP = `prod-audit ${VERSION} — is this application safe to launch to production?
 
 Usage:
   prod-audit audit [path] [options]   audit a repository (default: the current folder)
+  prod-audit accept FINGERPRINT --reason TEXT [--owner NAME] [--expires YYYY-MM-DD] [--out DIR] [path]
+                                      accept a finding as a risk, in <path>/.prod-audit/accepted.json
   prod-audit mcp [--root PATH]        serve the repository tools and the audit over MCP (stdio)
   prod-audit --help | --version
 
 Options:
   --context TEXT     the launch, in your words ("First public launch, ~5k MAU"); sets strictness
   --out DIR          where reports go (default: <path>/packages/docs/audits)
-  --format LIST      report formats, comma-separated: md,json (default: md,json)
-  --fail-on LEVEL    when to exit 1: stop-ship (default), high, never
+  --format LIST      report formats, comma-separated: md,json,sarif,html (default: all four)
+  --fail-on LEVEL    when to exit 1: stop-ship (default), high, never; with --since, add ",pre-existing"
+                     to let findings on unchanged lines block too (e.g. --fail-on high,pre-existing)
+  --since REF        diff mode: findings on lines changed since REF (merge-base with HEAD) are new and can
+                     block; the rest are pre-existing
   --quiet            no progress lines on stderr
   --json             machine-readable events on stdout, one JSON object per line, then the verdict
   --phase LIST       only these phases, e.g. 4,5 (3 code health, 4 data safety, 5 security, 6 performance,
@@ -84,6 +91,7 @@ async function dispatch(argv: readonly string[], io: CliIO): Promise<number> {
     return EXIT.ok;
   }
   if (command === 'audit') return audit(rest, io);
+  if (command === 'accept') return accept(rest, io);
   if (command === 'mcp') return mcp(rest, io);
   throw new UserError(`Unknown command "${command}"`, 'Run "prod-audit --help" for the commands.');
 }
@@ -98,6 +106,7 @@ async function audit(args: readonly string[], io: CliIO): Promise<number> {
   // Loaded on demand: the engine pulls in the TypeScript parser, which --help and --version do not need.
   const { runAudit } = await import('./workflow/audit.js');
   const view = await progressView(parsed, io);
+  const reportsDir = parsed.out ? path.resolve(io.cwd, parsed.out) : undefined;
   let result;
   let blocked: boolean;
   try {
@@ -108,6 +117,9 @@ async function audit(args: readonly string[], io: CliIO): Promise<number> {
       ...(parsed.phases ? { phases: parsed.phases } : {}),
       ...(parsed.focus ? { focus: parsed.focus } : {}),
       gate: gateOptions(parsed, io, view),
+      ...(parsed.since !== undefined ? { since: parsed.since, gatePreExisting: parsed.failOn.preExisting } : {}),
+      ...(reportsDir ? { reportsDir } : {}),
+      ...(io.now ? { now: io.now } : {}),
       onEvent: (event) => view.onEvent(event),
     });
     const { verdict } = result.report;
@@ -117,7 +129,7 @@ async function audit(args: readonly string[], io: CliIO): Promise<number> {
     view.close();
   }
   const { report, root, redactor } = result;
-  const outDir = parsed.out ? path.resolve(io.cwd, parsed.out) : path.join(root, 'packages', 'docs', 'audits');
+  const outDir = reportsDir ?? path.join(root, 'packages', 'docs', 'audits');
   const paths = await writeReports(report, outDir, parsed.formats, redactor);
   if (parsed.json) io.stdout.write(`${JSON.stringify({ type: 'reports', paths })}\n`);
   else io.stdout.write(redactor.redact(renderConsoleSummary(report, paths.map((p) => displayPath(io.cwd, p)))));
@@ -160,6 +172,41 @@ function displayPath(cwd: string, file: string): string {
   return climbsOut(relative) ? file : relative;
 }
 
+async function accept(args: readonly string[], io: CliIO): Promise<number> {
+  const usage = 'Usage: prod-audit accept FINGERPRINT --reason TEXT [--owner NAME] [--expires YYYY-MM-DD] [--out DIR] [path]';
+  let values;
+  let positionals;
+  try {
+    ({ values, positionals } = parseArgs({
+      args: [...args],
+      allowPositionals: true,
+      options: { reason: { type: 'string' }, owner: { type: 'string' }, expires: { type: 'string' }, out: { type: 'string' }, help: { type: 'boolean', short: 'h', default: false } },
+    }));
+  } catch (error) {
+    throw new UserError((error as Error).message.split('\n')[0]!, usage);
+  }
+  if (values.help) {
+    io.stdout.write(`${usage}\n`);
+    return EXIT.ok;
+  }
+  const [fingerprint, target = '.', ...extra] = positionals;
+  if (fingerprint === undefined || extra.length > 0) throw new UserError(`Expected a fingerprint and at most one path, got ${positionals.length} argument(s)`, usage);
+  if (values.reason === undefined) throw new UserError('Expected --reason: why this risk is acceptable', 'For example --reason "Admin route is only reachable over the VPN".');
+  const { acceptFinding } = await import('./workflow/accept.js');
+  const outcome = await acceptFinding({
+    target: path.resolve(io.cwd, target),
+    fingerprint,
+    reason: values.reason,
+    ...(values.owner !== undefined ? { owner: values.owner } : {}),
+    ...(values.expires !== undefined ? { expires: values.expires } : {}),
+    ...(values.out !== undefined ? { reportsDir: path.resolve(io.cwd, values.out) } : {}),
+    now: io.now?.() ?? new Date(),
+  });
+  const a = outcome.acceptance;
+  io.stdout.write(`${outcome.replaced ? 'Updated' : 'Accepted'} ${a.fingerprint} (${a.title}) as a risk owned by ${a.owner}, ${a.expires ? `until ${a.expires}` : 'with no expiry'}: ${displayPath(io.cwd, outcome.file)}\n`);
+  return EXIT.ok;
+}
+
 async function mcp(args: readonly string[], io: CliIO): Promise<number> {
   let values;
   try {
@@ -179,7 +226,8 @@ interface AuditArgs {
   context: string | undefined;
   out: string | undefined;
   formats: ReportFormat[];
-  failOn: FailOn;
+  failOn: GatePolicy;
+  since: string | undefined;
   quiet: boolean;
   help: boolean;
   agents: AgentsOptions | undefined;
@@ -250,6 +298,7 @@ function parseOptions(args: readonly string[], env: Env): AuditArgs {
         out: { type: 'string' },
         format: { type: 'string', default: REPORT_FORMATS.join(',') },
         'fail-on': { type: 'string', default: 'stop-ship' },
+        since: { type: 'string' },
         quiet: { type: 'boolean', default: false },
         json: { type: 'boolean', default: false },
         phase: { type: 'string' },
@@ -276,10 +325,14 @@ function parseOptions(args: readonly string[], env: Env): AuditArgs {
   const formats = values.format.split(',').map((f) => f.trim()).filter(Boolean);
   const unknown = formats.filter((f) => !(REPORT_FORMATS as readonly string[]).includes(f));
   if (unknown.length > 0 || formats.length === 0) {
-    throw new UserError(`Expected --format to list ${REPORT_FORMATS.join(', ')}, got "${values.format}"`, 'Use for example --format md,json.');
+    throw new UserError(`Expected --format to list ${REPORT_FORMATS.join(', ')}, got "${values.format}"`, 'Use for example --format md,sarif.');
   }
-  if (!(FAIL_ON as readonly string[]).includes(values['fail-on'])) {
-    throw new UserError(`Expected --fail-on to be one of ${FAIL_ON.join(', ')}, got "${values['fail-on']}"`, 'Use --fail-on stop-ship, high or never.');
+  const failOn = parseFailOn(values['fail-on']);
+  if (!failOn) {
+    throw new UserError(`Expected --fail-on to be one of stop-ship, high, never, got "${values['fail-on']}"`, 'Use --fail-on stop-ship, high or never; with --since, add ",pre-existing" (e.g. high,pre-existing).');
+  }
+  if (failOn.preExisting && values.since === undefined) {
+    throw new UserError('--fail-on …,pre-existing only means something with --since', 'Add --since REF, or drop ",pre-existing".');
   }
   if (values.context !== undefined && values.context.length > 2000) {
     throw new UserError(`Expected --context of at most 2000 characters, got ${values.context.length}`, 'Describe the launch in a sentence or two.');
@@ -294,7 +347,8 @@ function parseOptions(args: readonly string[], env: Env): AuditArgs {
     context: values.context,
     out: values.out,
     formats: [...new Set(formats)] as ReportFormat[],
-    failOn: values['fail-on'] as FailOn,
+    failOn,
+    since: values.since,
     quiet: values.quiet,
     help: values.help,
   };

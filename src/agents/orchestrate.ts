@@ -26,6 +26,8 @@ export interface AgentsOptions {
   readonly agents?: readonly AgentName[];
   /** Paths, globs or topics to concentrate on. */
   readonly focus?: readonly string[];
+  /** Diff mode: the files changed since the ref, which the agents look at first. */
+  readonly changed?: { readonly since: string; readonly files: readonly string[] };
   /** Run the skeptic pass over CRITICAL and HIGH findings. @default false */
   readonly verify?: boolean;
 }
@@ -81,7 +83,7 @@ export async function runRole(session: AgentsSession, role: AgentRole, probeFind
   emit({ type: 'agent-started', agent: role.name });
   const [definition, skills] = await Promise.all([loadAgent(role.name), Promise.all(role.skills.map((s) => loadSkill(s)))]);
   const leads = probeFindings.filter((f) => f.sources.some((s) => s.kind === 'probe' && probeById(s.id)?.meta.agent === role.name));
-  const result = await runAgent({ ...session, role, definition, skills, leads, explorerNotes, focus: options.focus ?? [], signal: hooks.signal });
+  const result = await runAgent({ ...session, role, definition, skills, leads, explorerNotes, focus: options.focus ?? [], changed: options.changed, signal: hooks.signal });
   for (const note of result.notes.filter((n) => n.startsWith('stopped:'))) emit({ type: 'budget', agent: role.name, reason: note });
   emit({
     type: 'agent-finished',

@@ -24,12 +24,13 @@ function lead(finding: Finding) {
 }
 
 /** The first user turn: the assignment as data (no instructions here; they live in agents/*.md). */
-export function assignment(role: AgentRole, leads: readonly Finding[], budget: AgentBudget, focus: readonly string[]): string {
+export function assignment(role: AgentRole, leads: readonly Finding[], budget: AgentBudget, focus: readonly string[], changed?: { since: string; files: readonly string[] }): string {
   return JSON.stringify({
     agent: role.name,
     phases: role.phases,
     categories: role.categories,
     focus: focus.length > 0 ? focus : 'whole repository',
+    ...(changed ? { changedSince: changed.since, changedFiles: changed.files } : {}),
     budget: { turns: budget.maxTurns, outputTokens: budget.maxOutputTokens },
     leads: leads.map(lead),
   });

@@ -35,6 +35,7 @@ export interface AgentRunInput extends SessionParts {
   readonly map: SystemMap;
   readonly leads: readonly Finding[];
   readonly focus: readonly string[];
+  readonly changed?: { readonly since: string; readonly files: readonly string[] } | undefined;
   readonly explorerNotes?: string;
   /** Stops the agent from outside (the stop-ship gate); findings so far are kept. */
   readonly signal?: AbortSignal | undefined;
@@ -71,7 +72,7 @@ export async function runAgent(input: AgentRunInput): Promise<AgentResult> {
   const outcome = await converse({
     ...input,
     system: systemBlocks(input.definition, input.skills, input.map, input.explorerNotes),
-    first: assignment(role, input.leads, input.budget, input.focus),
+    first: assignment(role, input.leads, input.budget, input.focus, input.changed),
     ledgerTools: ledger.tools(),
     done: () => ledger.finished,
     hasResults: () => ledger.findings.length > 0,

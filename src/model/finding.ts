@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { AgentName, Category, Confidence, Effort, LaunchClass, PhaseId, Severity } from './taxonomy.js';
+import { AppliedAcceptance, ChangeStatus } from './tracking.js';
 
 /** A cited span of a file. `lines` are the quoted lines, already redacted. */
 export const Evidence = z.object({
@@ -45,5 +46,9 @@ export const Finding = z.object({
 export type Finding = z.infer<typeof Finding>;
 
 /** A finding after the verdict has weighed it against the launch context. */
-export const ClassifiedFinding = Finding.extend({ launchClass: LaunchClass });
+export const ClassifiedFinding = Finding.extend({
+  launchClass: LaunchClass,
+  change: ChangeStatus.optional().describe('With --since only'),
+  acceptance: AppliedAcceptance.optional(),
+});
 export type ClassifiedFinding = z.infer<typeof ClassifiedFinding>;

@@ -4,3 +4,5 @@ export * from './context.js';
 export * from './report.js';
 export { fingerprintOf } from './fingerprint.js';
 export * from './system-map.js';
+export * from './accepted.js';
+export * from './tracking.js';

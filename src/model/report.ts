@@ -3,8 +3,10 @@ import { LaunchContext } from './context.js';
 import { SystemMap } from './system-map.js';
 import { ClassifiedFinding } from './finding.js';
 import { AgentName, Category, Effort, PhaseId, Severity } from './taxonomy.js';
+import { AcceptedRisks, ChangeScope, Trends } from './tracking.js';
 
-export const SCHEMA_VERSION = 1;
+/** 2: adds changes (--since), acceptedRisks and trends. */
+export const SCHEMA_VERSION = 2;
 
 export const CategoryStatus = z.enum(['PASS', 'PARTIAL', 'FAIL', 'NOT_APPLICABLE', 'NOT_AUDITED']);
 export type CategoryStatus = z.infer<typeof CategoryStatus>;
@@ -113,5 +115,8 @@ export const AuditReport = z.object({
   systemMap: SystemMap,
   workflow: WorkflowRecord,
   coverage: Coverage,
+  changes: ChangeScope.nullable().describe('Diff mode (--since), or null for a whole-repository audit'),
+  acceptedRisks: AcceptedRisks.nullable().describe('How .prod-audit/accepted.json applied, or null when there is none'),
+  trends: Trends.nullable().describe('Against the previous report of the same root and scope, or null for the first'),
 });
 export type AuditReport = z.infer<typeof AuditReport>;

@@ -1,6 +1,7 @@
 import type { ClassifiedFinding } from '../model/finding.js';
 import type { AuditReport } from '../model/report.js';
 import { primaryLocation } from './format.js';
+import { standingTag } from './tracking-md.js';
 
 const SHOWN_PER_CLASS = 10;
 
@@ -22,6 +23,11 @@ export function renderConsoleSummary(report: AuditReport, reportPaths: readonly 
   section('Fix-Soon', verdict.fixSoon, false);
   section('Acceptable Risks', verdict.acceptableRisk, false);
   lines.push(`Recommendation: ${verdict.recommendation}`);
+  if (report.changes) {
+    const stop = report.findings.filter((f) => f.change === 'new' && f.launchClass === 'stop-ship').length;
+    lines.push(`Since ${report.changes.since}: ${report.changes.newFindings.length} new finding(s), ${stop} of them stop-ship; ${report.changes.preExisting.length} pre-existing (not gated unless --fail-on …,pre-existing).`);
+  }
+  if (report.trends) lines.push(`Since the last audit: ${report.trends.counts.new} new, ${report.trends.counts.fixed} fixed, ${report.trends.counts.unchanged} unchanged (readiness ${report.trends.previous.readinessScore} → ${verdict.readinessScore}).`);
   if (report.coverage.mode === 'probes-only') lines.push('Mode: probes only (no API key); agents did not run.');
   else lines.push(`Agents: ${report.coverage.agents.map((a) => `${a.name} ${a.status}`).join(', ')}; cost $${report.coverage.costUsd.toFixed(4)}.`);
   if (reportPaths.length > 0) lines.push('', 'Reports:', ...reportPaths.map((p) => `  ${p}`));
@@ -29,5 +35,5 @@ export function renderConsoleSummary(report: AuditReport, reportPaths: readonly 
 }
 
 function row(f: ClassifiedFinding): string {
-  return `${f.severity.padEnd(8)} ${f.title} — ${primaryLocation(f)}`;
+  return `${f.severity.padEnd(8)} ${f.title} — ${primaryLocation(f)}${standingTag(f)}`;
 }

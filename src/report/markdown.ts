@@ -3,6 +3,7 @@ import type { AuditReport, CategoryStatus } from '../model/report.js';
 import { CATEGORIES, PHASES, type Category } from '../model/taxonomy.js';
 import { cell, fence, location, primaryLocation, sourcesOf } from './format.js';
 import { TROUBLESHOOTING } from './troubleshooting.js';
+import { acceptanceLines, acceptedSection, changesSection, standingTag, trendsSection } from './tracking-md.js';
 
 const STATUS_LABEL: Record<CategoryStatus, string> = {
   PASS: 'PASS',
@@ -22,6 +23,9 @@ export function renderMarkdown(report: AuditReport): string {
   out.push(`Audited ${report.finishedAt.slice(0, 10)} by prod-audit ${report.tool.version}${gitLine(report)}.`, '');
   out.push(...verdictBlock(report, pick), '');
   out.push(...executiveSummary(report), '');
+  out.push(...trendsSection(report), '');
+  out.push(...changesSection(report), '');
+  out.push(...acceptedSection(report), '');
   out.push(...launchContext(report), '');
   out.push(...systemMapSection(report), '');
   out.push(...scoringMatrix(report), '');
@@ -45,15 +49,15 @@ function verdictBlock(report: AuditReport, pick: (ids: readonly string[]) => Cla
   const lines = ['```text', `Production Readiness Verdict: ${verdict.rating}`, `Readiness score: ${verdict.readinessScore}/100`, ''];
   const stop = pick(verdict.stopShip);
   lines.push(`Stop-Ship Issues (${stop.length}):`);
-  stop.forEach((f, i) => lines.push(`${i + 1}. ${f.title} (${primaryLocation(f)})`));
+  stop.forEach((f, i) => lines.push(`${i + 1}. ${f.title} (${primaryLocation(f)})${standingTag(f)}`));
   if (stop.length === 0) lines.push('- none');
   const soon = pick(verdict.fixSoon);
   lines.push('', `Fix-Soon (${soon.length}):`);
-  soon.forEach((f) => lines.push(`- ${f.title} (${primaryLocation(f)})`));
+  soon.forEach((f) => lines.push(`- ${f.title} (${primaryLocation(f)})${standingTag(f)}`));
   if (soon.length === 0) lines.push('- none');
   const accepted = pick(verdict.acceptableRisk);
   lines.push('', `Acceptable Risks (${accepted.length}):`);
-  accepted.forEach((f) => lines.push(`- ${f.title} (${primaryLocation(f)})`));
+  accepted.forEach((f) => lines.push(`- ${f.title} (${primaryLocation(f)})${standingTag(f)}`));
   if (accepted.length === 0) lines.push('- none');
   lines.push('', 'Recommendation:', verdict.recommendation, '```');
   return lines;
@@ -183,6 +187,8 @@ function findingBlock(f: ClassifiedFinding): string[] {
     `- **Where:** ${f.evidence.map((e) => `\`${location(e)}\``).join(', ')}`,
     `- **Class:** ${f.launchClass} · **Phase:** ${f.phase} (${phase}) · **Confidence:** ${f.confidence} · **Effort:** ${f.effort}${f.cwe ? ` · **${f.cwe}**` : ''}`,
     `- **Found by:** ${sourcesOf(f)} · **Fingerprint:** \`${f.fingerprint}\``,
+    ...acceptanceLines(f),
+    ...(f.change ? [`- **Diff:** ${f.change === 'new' ? 'new — cites a changed line' : 'pre-existing — on unchanged lines'}`] : []),
     ...(f.verification ? [`- **Skeptic pass:** ${f.verification.outcome} by ${f.verification.by} — ${f.verification.reason}`] : []),
     '',
   ];

@@ -5,13 +5,21 @@ import { UserError, isErrnoException } from '../errors.js';
 import { AuditReport } from '../model/report.js';
 import type { Redactor } from '../repo/secrets.js';
 import { renderMarkdown } from './markdown.js';
+import { redactReport } from './redact-report.js';
 
-export const REPORT_FORMATS = ['md', 'json'] as const;
+export const REPORT_FORMATS = ['md', 'json', 'sarif', 'html'] as const;
 export type ReportFormat = (typeof REPORT_FORMATS)[number];
 
-const RENDERERS: Record<ReportFormat, (report: AuditReport) => string> = {
+// SARIF and HTML load on demand: SARIF reads every probe's metadata (and so the parsers the probes
+// use), and the CLI imports this module just to list the formats in --help.
+const RENDERERS: Record<ReportFormat, (report: AuditReport) => string | Promise<string>> = {
   md: renderMarkdown,
   json: (report) => `${JSON.stringify(AuditReport.parse(report), null, 2)}\n`,
+  sarif: async (report) => {
+    const [{ renderSarif }, { PROBES }] = await Promise.all([import('./sarif.js'), import('../probes/registry.js')]);
+    return renderSarif(report, PROBES.map((p) => p.meta));
+  },
+  html: async (report) => (await import('./html.js')).renderHtml(report),
 };
 
 /** `20261124T081500Z-flawed-shop`: sortable, filesystem-safe on every OS. */
@@ -24,11 +32,13 @@ export function reportBaseName(report: AuditReport): string {
 /**
  * Renders every format, then writes each to a temporary file and renames it into place: a reader
  * never sees a half-written report, and if any write fails no report of this run is left behind.
- * Every byte passes the redactor on the way out.
+ * Every string is redacted before rendering (escaping for HTML or JSON could otherwise disguise a
+ * secret from the redactor), and every byte passes the redactor again on the way out.
  */
 export async function writeReports(report: AuditReport, outDir: string, formats: readonly ReportFormat[], redactor: Redactor): Promise<string[]> {
   const base = reportBaseName(report);
-  const rendered = formats.map((format) => ({ target: path.join(outDir, `${base}.${format}`), text: redactor.redact(RENDERERS[format](report)) }));
+  const safe = redactReport(report, redactor);
+  const rendered = await Promise.all(formats.map(async (format) => ({ target: path.join(outDir, `${base}.${format}`), text: redactor.redact(await RENDERERS[format](safe)) })));
   try {
     await fs.mkdir(outDir, { recursive: true });
   } catch (error) {

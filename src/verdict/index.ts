@@ -14,6 +14,8 @@ export interface VerdictInput {
   readonly findings: readonly Finding[];
   readonly context: LaunchContext;
   readonly coverage: ReadonlyMap<Category, CategoryCoverage>;
+  /** Fingerprints of findings accepted as risks (unexpired): listed, but outside the rating and the plan. */
+  readonly accepted?: ReadonlySet<string>;
 }
 
 export interface VerdictResult {
@@ -24,13 +26,17 @@ export interface VerdictResult {
 }
 
 /** Scores verified, merged findings: classes, the fifteen categories, the rating and the plan. */
-export function judge({ findings, context, coverage }: VerdictInput): VerdictResult {
+export function judge({ findings, context, coverage, accepted = new Set() }: VerdictInput): VerdictResult {
   const classified = findings
-    .map((finding) => ({ ...finding, launchClass: launchClassOf(finding, context.strictness) }))
+    .map((finding) => ({ ...finding, launchClass: accepted.has(finding.fingerprint) ? ('acceptable-risk' as const) : launchClassOf(finding, context.strictness) }))
     .sort(byImportance);
-  const scores = scoreCategories(classified, coverage);
-  const counts = countBySeverity(classified);
+  // An accepted risk is a recorded decision, with an owner and an expiry: it no longer weighs on the rating.
+  const open = classified.filter((f) => !accepted.has(f.fingerprint));
+  const scores = scoreCategories(open, coverage);
+  const counts = countBySeverity(open);
   const { rating, reasons } = rate(scores, counts);
+  const acceptedCount = classified.length - open.length;
+  if (acceptedCount > 0) reasons.push(`${acceptedCount} accepted risk(s) listed but not counted.`);
   const ids = (cls: ClassifiedFinding['launchClass']): string[] => classified.filter((f) => f.launchClass === cls).map((f) => f.fingerprint);
   const stopShip = ids('stop-ship');
   const verdict: Verdict = {
@@ -43,7 +49,7 @@ export function judge({ findings, context, coverage }: VerdictInput): VerdictRes
     acceptableRisk: ids('acceptable-risk'),
     recommendation: recommendationFor(rating, stopShip.length),
   };
-  return { findings: classified, scores, verdict, plan: remediationPlan(classified) };
+  return { findings: classified, scores, verdict, plan: remediationPlan(open) };
 }
 
 function byImportance(a: ClassifiedFinding, b: ClassifiedFinding): number {

@@ -14,17 +14,22 @@ import { PROBES } from '../probes/registry.js';
 import { runProbePass } from '../probes/pass.js';
 import type { ProbeOutcome } from '../probes/run.js';
 import type { Probe } from '../probes/types.js';
+import { readAcceptedFile } from '../repo/accepted-file.js';
 import { collectRepo, type CollectOptions } from '../repo/collect.js';
+import { readChangeSet, restrictTo } from '../repo/diff.js';
 import { redactorFor } from '../repo/redactor.js';
 import type { Redactor } from '../repo/secrets.js';
 import { launchClassOf } from '../verdict/classify.js';
 import { judge, mergeFindings, verifyEvidence, type DroppedFinding } from '../verdict/index.js';
+import { compareWithPrevious } from '../verdict/trends.js';
 import { VERSION } from '../version.js';
 import type { EventSink } from './events.js';
 import { resolveFocus, type ResolvedFocus } from './focus.js';
 import { StopShipGate, type GateOptions } from './gate.js';
 import { parseLaunchContext } from './launch-context.js';
+import { findPreviousReport } from './history.js';
 import { PhaseMachine } from './phases.js';
+import { Standing } from './standing.js';
 import { buildSystemMap } from './system-map.js';
 import { detectSystemType, PRIORITY } from './system-type.js';
 
@@ -42,6 +47,12 @@ export interface AuditOptions extends CollectOptions {
   readonly gate?: GateOptions;
   readonly onEvent?: EventSink;
   readonly now?: () => Date;
+  /** Diff mode: a git ref; findings citing lines changed since it are new, the rest pre-existing. */
+  readonly since?: string;
+  /** In diff mode, let pre-existing stop-ship findings reach the gate too. @default false */
+  readonly gatePreExisting?: boolean;
+  /** Where earlier JSON reports are, for trends. @default <root>/packages/docs/audits */
+  readonly reportsDir?: string;
 }
 
 export interface AuditResult {
@@ -66,6 +77,9 @@ export async function runAudit(options: AuditOptions): Promise<AuditResult> {
 
   // Collect first: a wrong target is reported before anything else is printed.
   const view = await collectRepo(options.target, options);
+  // Then the inputs a person wrote or named: a bad ref or a broken accepted.json stops here, before any work.
+  const changes = options.since !== undefined ? restrictTo(await readChangeSet(view.root, options.since), new Set(view.files.map((f) => f.path))) : undefined;
+  const standing = new Standing(changes, await readAcceptedFile(view.root), now());
   const machine = new PhaseMachine(emit);
 
   machine.start(1);
@@ -77,7 +91,9 @@ export async function runAudit(options: AuditOptions): Promise<AuditResult> {
   const map = buildSystemMap(new ProbeContext(view));
   const systemType = detectSystemType(map, options.context);
   const focus = options.focus && options.focus.length > 0 ? resolveFocus(options.focus, view, map) : undefined;
-  const agentsOptions = options.agents && focus ? { ...options.agents, focus: [...focus.terms, ...[...focus.files].slice(0, 200)] } : options.agents;
+  const focused = options.agents && focus ? { ...options.agents, focus: [...focus.terms, ...[...focus.files].slice(0, 200)] } : options.agents;
+  const agentsOptions = focused && changes ? { ...focused, changed: { since: changes.since, files: [...changes.files.keys()].slice(0, 500) } } : focused;
+  const gates = (finding: Finding): boolean => standing.gates(finding, options.gatePreExisting ?? false);
   const session = agentsOptions ? await openSession(view, map, redactor, agentsOptions) : undefined;
   // Offline there is nothing left to spend after the probes, so there is nothing to ask about.
   const gateMode = options.gate?.mode === 'interactive' && !session ? 'report-only' : (options.gate?.mode ?? 'report-only');
@@ -96,7 +112,7 @@ export async function runAudit(options: AuditOptions): Promise<AuditResult> {
     const dropped: DroppedFinding[] = [];
     const probeFindings = inScope(verifyEvidence(run.findings, view, redactor), focus, dropped);
     const coverage = coverageByCategory(selectedProbes, run.outcomes);
-    await arrive(probeFindings, 'probe', context, machine, gate, emit);
+    await arrive(probeFindings, 'probe', context, machine, gate, emit, gates);
 
     const agentRuns: AgentRun[] = explorer ? [toAgentRun(explorer, explorer.findings.length, [])] : [];
     const agentFindings: Finding[] = [];
@@ -112,7 +128,7 @@ export async function runAudit(options: AuditOptions): Promise<AuditResult> {
           dropped.push(...checked.dropped.map((d) => ({ title: `${d.title} (${result.name})`, reason: d.reason })));
           agentFindings.push(...kept);
           agentRuns.push(toAgentRun(result, kept.length, checked.dropped));
-          if ((await arrive(kept, result.name, context, machine, gate, emit)) === 'stop') cancel.abort();
+          if ((await arrive(kept, result.name, context, machine, gate, emit, gates)) === 'stop') cancel.abort();
         },
       }, explorer?.summary);
       for (const result of results) countAgentCoverage(coverage, result);
@@ -123,8 +139,15 @@ export async function runAudit(options: AuditOptions): Promise<AuditResult> {
     machine.start(9);
     let findings = mergeFindings([...probeFindings, ...agentFindings]);
     if (session && agentsOptions?.verify && !gate.stopped) findings = applyVerifications(findings, await skepticPass(session, findings), dropped);
-    const result = judge({ findings, context, coverage });
+    const result = judge({ findings, context, coverage, accepted: standing.acceptedAmong(findings) });
+    const classified = standing.annotate(result.findings);
     machine.finish(9, result.verdict.rating);
+    const previous = await findPreviousReport(options.reportsDir ?? path.join(view.root, 'packages', 'docs', 'audits'), {
+      name: path.basename(view.root),
+      phases: options.phases ? [...options.phases] : null,
+      focus: focus ? [...focus.terms] : null,
+    }, startedAt);
+    const mode = session ? 'agents' : 'probes-only';
 
     const report: AuditReport = {
       schemaVersion: SCHEMA_VERSION,
@@ -135,7 +158,7 @@ export async function runAudit(options: AuditOptions): Promise<AuditResult> {
       context,
       verdict: result.verdict,
       scores: result.scores,
-      findings: result.findings,
+      findings: classified,
       plan: result.plan,
       systemMap: map,
       workflow: {
@@ -146,7 +169,7 @@ export async function runAudit(options: AuditOptions): Promise<AuditResult> {
         gate: gate.trigger ?? null,
       },
       coverage: {
-        mode: session ? 'agents' : 'probes-only',
+        mode,
         filesAudited: view.files.length,
         bytesAudited: view.totalBytes,
         skipped: [...view.skipped],
@@ -156,6 +179,9 @@ export async function runAudit(options: AuditOptions): Promise<AuditResult> {
         model: agentsOptions ? (agentsOptions.llm.model ?? DEFAULT_MODEL) : null,
         costUsd: session?.cost.spentUsd ?? 0,
       },
+      changes: standing.changeScope(classified),
+      acceptedRisks: standing.acceptedRisks(classified),
+      trends: previous ? compareWithPrevious({ findings: classified, readinessScore: result.verdict.readinessScore, mode }, previous.report, previous.file) : null,
     };
     return { report, root: view.root, redactor };
   } finally {
@@ -167,11 +193,12 @@ export async function runAudit(options: AuditOptions): Promise<AuditResult> {
  * Findings arriving from a probe pass or an agent: each is announced, counted against its phase,
  * and the stop-ship ones go to the gate.
  */
-async function arrive(findings: readonly Finding[], source: string, context: LaunchContext, machine: PhaseMachine, gate: StopShipGate, emit: EventSink): Promise<'continue' | 'stop'> {
+async function arrive(findings: readonly Finding[], source: string, context: LaunchContext, machine: PhaseMachine, gate: StopShipGate, emit: EventSink, gates: (f: Finding) => boolean): Promise<'continue' | 'stop'> {
   const stopShip: Finding[] = [];
   for (const finding of findings) {
     const isStopShip = launchClassOf(finding, context.strictness) === 'stop-ship';
-    if (isStopShip) stopShip.push(finding);
+    // Accepted risks, and in diff mode pre-existing findings, are reported but do not stop the run.
+    if (isStopShip && gates(finding)) stopShip.push(finding);
     machine.countFinding(finding.phase);
     const e = finding.evidence[0]!;
     emit({ type: 'finding', phase: finding.phase, severity: finding.severity, title: finding.title, location: `${e.file}:${e.startLine}`, stopShip: isStopShip, source });

@@ -61,7 +61,7 @@ describe('bad input: exit 2, one line, nothing written', () => {
   });
 
   it.each([
-    [['audit', '--format', 'pdf'], /Expected --format to list md, json, got "pdf"/],
+    [['audit', '--format', 'pdf'], /Expected --format to list md, json, sarif, html, got "pdf"/],
     [['audit', '--fail-on', 'sometimes'], /Expected --fail-on to be one of stop-ship, high, never, got "sometimes"/],
     [['audit', '--bogus'], /Unknown option '--bogus'/],
     [['audit', 'a', 'b'], /Expected one path to audit, got 2/],

@@ -102,8 +102,9 @@ describe('the MCP server over the in-memory transport', () => {
     expect(audit.structured!.stopShip.length).toBeGreaterThan(3);
     expect(progress.length).toBeGreaterThanOrEqual(4);
     for (const report of audit.structured!.reportPaths) expect(fs.existsSync(path.join(root, report))).toBe(true);
+    expect(audit.structured!.reportPaths.map((p: string) => path.extname(p))).toEqual(['.md', '.json', '.sarif', '.html']);
     const verdict = await call(conn.client, 'get_verdict');
-    expect(verdict.structured).toMatchObject({ rating: 'NOT READY', finishedAt: audit.structured!.finishedAt });
+    expect(verdict.structured).toMatchObject({ rating: 'NOT READY', finishedAt: audit.structured!.finishedAt, reportPaths: audit.structured!.reportPaths });
   });
 });
 

@@ -8,12 +8,18 @@ import { captureIO, makeTree } from '../helpers/tree.js';
 
 const STRIPE_KEY = ['sk_live_', 'Qm7Tz2Lp9Xw4Rv8Ks1Ny6Hd3'].join('');
 const DB_PASSWORD = ['Vx9', '-pq2', 'Lm!fz'].join('');
+/** HTML escapes these characters; the escaped form must not slip past the redactor. */
+const ESCAPED_PASSWORD = ['Zq&8<T', 'k>mW3r!9'].join('');
+
+function escapeHtml(text: string): string {
+  return text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
+}
 
 /** A small service with planted issues, among them two secrets that must never be printed. */
 function plantedService(): string {
   return makeTree({
     'package.json': JSON.stringify({ name: 'svc', dependencies: { express: '^4.19.2' } }),
-    'src/config.ts': `export const stripeKey = '${STRIPE_KEY}';\nexport const db = 'postgres://svc:${DB_PASSWORD}@db:5432/svc';\n`,
+    'src/config.ts': `export const stripeKey = '${STRIPE_KEY}';\nexport const db = 'postgres://svc:${DB_PASSWORD}@db:5432/svc';\nexport const adminPassword = '${ESCAPED_PASSWORD}';\n`,
     'src/app.ts': [
       "import express from 'express';",
       "import { requireAuth } from './auth';",
@@ -55,8 +61,11 @@ describe('an audit of a service with planted issues', () => {
     expect(stdout).toContain('SQL built from request data — src/app.ts:6');
   });
 
-  it('writes one Markdown and one JSON report, named by UTC timestamp and target, and nothing else', () => {
-    expect(files.map((f) => path.basename(f)).sort()).toEqual([expect.stringMatching(/^\d{8}T\d{6}Z-.+\.json$/), expect.stringMatching(/^\d{8}T\d{6}Z-.+\.md$/)]);
+  it('writes Markdown, JSON, SARIF and HTML reports by default, named by UTC timestamp and target, and nothing else', () => {
+    const names = files.map((f) => path.basename(f));
+    const base = names[0]!.replace(/\.[a-z]+$/, '');
+    expect(base).toMatch(/^\d{8}T\d{6}Z-.+$/);
+    expect(names.sort()).toEqual(['html', 'json', 'md', 'sarif'].map((ext) => `${base}.${ext}`));
   });
 
   it('JSON report parses with the exported schema', () => {
@@ -87,6 +96,15 @@ describe('an audit of a service with planted issues', () => {
     const everything = [stdout, stderr, ...files.map((f) => fs.readFileSync(f, 'utf8'))].join('\n');
     expect(everything).not.toContain(STRIPE_KEY);
     expect(everything).not.toContain(DB_PASSWORD);
+    expect(everything).not.toContain(ESCAPED_PASSWORD);
     expect(everything).toContain('[REDACTED stripe-secret-key]');
+  });
+
+  it('redacts secrets in SARIF and HTML too, even where escaping would disguise them', () => {
+    for (const ext of ['.sarif', '.html']) {
+      const text = fs.readFileSync(files.find((f) => f.endsWith(ext))!, 'utf8');
+      expect(text, ext).toContain('[REDACTED stripe-secret-key]');
+      for (const secret of [STRIPE_KEY, DB_PASSWORD, ESCAPED_PASSWORD, escapeHtml(ESCAPED_PASSWORD)]) expect(text, ext).not.toContain(secret);
+    }
   });
 });

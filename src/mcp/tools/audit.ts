@@ -59,15 +59,16 @@ export function registerAuditTools(server: McpServer, ctx: ToolContext): void {
     'run_audit',
     {
       title: 'Run a production-readiness audit',
-      description: 'Audits the repository (or a folder in it) and writes timestamped reports; returns the launch verdict, the stop-ship list and the report paths. Sends progress notifications.',
+      description: 'Audits the repository (or a folder in it) and writes timestamped reports (Markdown, JSON, SARIF, HTML); returns the launch verdict, the stop-ship list and the report paths. Sends progress notifications.',
       inputSchema: {
         path: z.string().max(1000).default('.').describe('Folder to audit, relative to the repository root'),
         context: z.string().max(2000).optional().describe('The launch in plain words, e.g. "First public launch, expecting ~5k MAU"; sets strictness'),
-        format: z.array(z.enum(REPORT_FORMATS)).min(1).default([...REPORT_FORMATS]).describe('Report formats to write'),
+        format: z.array(z.enum(REPORT_FORMATS)).min(1).default([...REPORT_FORMATS]).describe('Report formats to write: md (human report), json (schema-versioned), sarif (code scanning), html (self-contained page)'),
         failOn: z.enum(FAIL_ON).default('stop-ship').describe('When the verdict counts as blocked: stop-ship, high, or never'),
         out: z.string().max(1000).default(DEFAULT_OUT).describe('Folder for the reports, relative to the repository root'),
         focus: z.array(z.string().min(1).max(200)).max(20).optional().describe('Paths, globs or topics (auth, billing, migrations, webhooks…) to keep the audit to'),
         phases: z.array(z.number().int().min(3).max(8)).min(1).optional().describe('Only these of the parallel phases: 3 code health, 4 data safety, 5 security, 6 performance, 7 observability, 8 operations'),
+        since: z.string().regex(/^(?!-)(?!.*\.\.)[\w./~^@{}+-]{1,200}$/).optional().describe('Diff mode: a git revision (e.g. origin/main); only findings on lines changed since it block'),
         agents: z.array(z.enum(AGENTS)).min(1).optional().describe('Which agents run, when the server has ANTHROPIC_API_KEY; default all five'),
       },
       outputSchema: VerdictSummary,
@@ -91,6 +92,8 @@ export function registerAuditTools(server: McpServer, ctx: ToolContext): void {
             onEvent,
             ...(args.focus ? { focus: args.focus } : {}),
             ...(args.phases ? { phases: args.phases as PhaseId[] } : {}),
+            ...(args.since ? { since: args.since } : {}),
+            reportsDir: outDir,
             ...agentsFromEnvironment(args.agents),
           });
           const written = await writeReports(report, outDir, args.format, redactor);
@@ -118,7 +121,7 @@ export function registerAuditTools(server: McpServer, ctx: ToolContext): void {
         const latest = await latestReport(ctx);
         if (!latest) throw new ToolRefused('No audit report found for this repository; call run_audit first');
         const report = AuditReport.parse(JSON.parse(await fs.readFile(latest, 'utf8')));
-        const siblings = [latest, latest.replace(/\.json$/, '.md')];
+        const siblings = REPORT_FORMATS.map((format) => latest.replace(/\.json$/, `.${format}`));
         const existing = (await Promise.all(siblings.map((p) => fs.access(p).then(() => p, () => undefined)))).filter((p): p is string => p !== undefined);
         const summary = summarise(report, 'stop-ship', existing.map((p) => path.relative(ctx.workspace.root, p)));
         return ok(summary, renderSummary(summary));
