@@ -36,7 +36,11 @@ export default defineProbe({
     const reported = new Set<string>();
     for (const handler of requestHandlers(ctx)) {
       const text = handler.body.getText();
-      for (const call of findNodes(handler.body, ts.isCallExpression)) {
+      const calls = findNodes(handler.body, ts.isCallExpression);
+      // A handler that filters a model once (`updateMany({ where: { id, deletedAt: null } })`, then 404s
+      // on no match) has checked the row its later reads fetch by the same id.
+      const filteredHere = new Set(calls.filter((c) => filtersOn(c, models, handler.body.getSourceFile())).map(receiverModel));
+      for (const call of calls) {
         const callee = call.expression;
         if (!ts.isPropertyAccessExpression(callee)) continue;
         const receiver = callee.expression.getText();
@@ -47,7 +51,7 @@ export default defineProbe({
         if (!field) continue;
         const key = `${handler.file.path}:${name.toLowerCase()}`;
         // Filtered in the query, or checked on the result (`if (!listing || listing.deletedAt)`).
-        if (reported.has(key) || call.arguments.some((a) => a.getText().includes(field)) || new RegExp(`\\.${field}\\b`).test(text)) continue;
+        if (reported.has(key) || filteredHere.has(name.toLowerCase()) || new RegExp(`\\.${field}\\b`).test(text)) continue;
         reported.add(key);
         hits.push({ file: handler.file, line: lineOf(call), message: `${name} rows have ${field}, but this read does not exclude deleted ones: deleted ${name} records are still served.` });
       }
@@ -72,4 +76,33 @@ function softModels(ctx: ProbeContext): Map<string, string> {
     for (const name of s.models) models.set(name.toLowerCase(), field);
   }
   return models;
+}
+
+function receiverModel(call: ts.CallExpression): string {
+  const callee = call.expression;
+  return ts.isPropertyAccessExpression(callee) ? (callee.expression.getText().split('.').at(-1) ?? '').toLowerCase() : '';
+}
+
+/**
+ * The call's arguments name the model's soft-delete field, directly or through a same-file helper they
+ * spread or call (`where: { ...visibleTo(user), projectId }` with `visibleTo` returning `deletedAt: null`).
+ */
+function filtersOn(call: ts.CallExpression, models: Map<string, string>, sf: ts.SourceFile): boolean {
+  const field = models.get(receiverModel(call));
+  if (!field) return false;
+  return call.arguments.some((arg) => {
+    if (arg.getText().includes(field)) return true;
+    return findNodes(arg, ts.isCallExpression).some((inner) => ts.isIdentifier(inner.expression) && helperText(sf, inner.expression.text)?.includes(field));
+  });
+}
+
+function helperText(sf: ts.SourceFile, name: string): string | undefined {
+  for (const statement of sf.statements) {
+    if (ts.isFunctionDeclaration(statement) && statement.name?.text === name) return statement.getText();
+    if (ts.isVariableStatement(statement)) {
+      const declaration = statement.declarationList.declarations.find((d) => ts.isIdentifier(d.name) && d.name.text === name);
+      if (declaration) return declaration.getText();
+    }
+  }
+  return undefined;
 }

@@ -1,4 +1,5 @@
 import type { SourceFile } from '../../repo/view.js';
+import { DOWN_FILE } from './migrations.js';
 
 /** One SQL statement of a file: its text (comments blanked) and where it starts. */
 export interface SqlStatement {
@@ -24,8 +25,9 @@ export function maskSql(text: string, keepStrings = false): string {
   );
 }
 
-/** The statements of the up part of a migration (a dbmate/goose down section is left out). */
+/** The statements of the up part of a migration (a dbmate/goose down section, or a whole down file, is left out). */
 export function upStatements(file: SourceFile): SqlStatement[] {
+  if (DOWN_FILE.test(file.path)) return [];
   const down = DOWN_MARKER.exec(file.text);
   const text = maskSql(down ? file.text.slice(0, down.index) : file.text, true);
   const statements: SqlStatement[] = [];

@@ -32,7 +32,8 @@ function checkFile(file: SourceFile): Hit[] {
   const fresh = createdTables(statements);
   return statements.flatMap((s): Hit[] => {
     const finding = judge(s, fresh);
-    return finding ? [{ file, line: file.lineAt(s.offset), message: finding }] : [];
+    // A backfill locks only the rows it touches; an index build blocks every write to the table.
+    return finding ? [{ file, line: file.lineAt(s.offset), message: finding, ...(UPDATE.test(s.text) ? { severity: 'MEDIUM' as const } : {}) }] : [];
   });
 }
 
