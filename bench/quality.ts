@@ -1,7 +1,8 @@
 /**
  * `npm run bench:quality`: recall and precision of prod-audit's deterministic probes on the labelled
- * corpus in bench/corpus/, next to eslint-plugin-security and secretlint run on the same files in the
- * same process. Prints one table per category and overall; `-- --details` also lists every vuln
+ * corpora, next to eslint-plugin-security and secretlint run on the same files in the same process:
+ * bench/corpus/ (the development corpus, which the probes were written against) and bench/corpus-holdout/
+ * (written without reading the probes and never tuned on: the honest estimate for unseen code). Prints one table per category and overall; `-- --details` also lists every vuln
  * prod-audit misses and every false positive it reports. A benchmark, not a test: it always exits 0.
  */
 import fs from 'node:fs/promises';
@@ -13,10 +14,13 @@ import { precision, readCorpus, recall, score, tally, type Label, type Report, t
 import { runEslintSecurity, runProdAudit, runSecretlint, type ToolRun } from './quality-tools.js';
 
 const here = path.dirname(new URL(import.meta.url).pathname);
-const corpusRoot = path.join(here, 'corpus');
+const CORPORA = [
+  { root: path.join(here, 'corpus'), title: 'Development corpus (bench/corpus/): the probes were written against it' },
+  { root: path.join(here, 'corpus-holdout'), title: 'Held-out corpus (bench/corpus-holdout/): written without reading the probes, never tuned on' },
+];
 const details = process.argv.includes('--details');
 
-async function main(): Promise<void> {
+async function main(corpusRoot: string, title: string): Promise<void> {
   const corpus = await readCorpus(corpusRoot);
   let lines = 0;
   for (const file of corpus.files) lines += (await fs.readFile(path.join(corpusRoot, file), 'utf8')).split('\n').length;
@@ -43,7 +47,7 @@ async function main(): Promise<void> {
   const vulns = labels.filter((l) => l.kind === 'vuln').length;
   const cpu = os.cpus();
   console.log(
-    `prod-audit quality benchmark — ${cpu.length} × ${cpu[0]?.model.trim()}, ${(os.totalmem() / 2 ** 30).toFixed(0)} GiB, Node ${process.version}, ${PROBES.length} probes`,
+    `\n# ${title}\n\nprod-audit quality benchmark — ${cpu.length} × ${cpu[0]?.model.trim()}, ${(os.totalmem() / 2 ** 30).toFixed(0)} GiB, Node ${process.version}, ${PROBES.length} probes`,
   );
   console.log(
     `corpus: ${corpus.apps.length} apps, ${corpus.files.length} files, ${lines} lines, ${labels.length} labels (${vulns} vulns, ${labels.length - vulns} traps); ` +
@@ -112,7 +116,7 @@ function codeAt(label: Label): string {
 }
 
 const snippets = new Map<string, string>();
-async function loadSnippets(labels: readonly Label[]): Promise<void> {
+async function loadSnippets(corpusRoot: string, labels: readonly Label[]): Promise<void> {
   const byFile = new Map<string, string[]>();
   for (const label of labels) {
     if (!byFile.has(label.file)) byFile.set(label.file, (await fs.readFile(path.join(corpusRoot, label.file), 'utf8')).split(/\r?\n/));
@@ -149,8 +153,10 @@ function printFound(title: string, union: Score, prodAudit: Score): void {
 }
 
 try {
-  await loadSnippets((await readCorpus(corpusRoot)).labels);
-  await main();
+  for (const { root, title } of CORPORA) {
+    await loadSnippets(root, (await readCorpus(root)).labels);
+    await main(root, title);
+  }
 } catch (error) {
   console.error(`bench:quality failed: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`);
 }
