@@ -31,8 +31,8 @@ const tsx = path.join(repo, 'node_modules', 'tsx', 'dist', 'cli.mjs');
 const pinned = buildPinnedTree(repo);
 const targets: { name: string; root: string; flags: string[] }[] = [
   { name: 'pinned packages (below; default 1 MiB file limit)', root: pinned.root, flags: ['--no-default-excludes'] },
-  // The same tree with every probe on one thread: shows what the worker threads buy on this machine.
-  { name: 'pinned packages, one thread (--mode single)', root: pinned.root, flags: ['--no-default-excludes', '--mode', 'single'] },
+  // The same tree with file-scoped probes in worker threads: shows what sharding buys (or costs) here.
+  { name: 'pinned packages, worker threads (--mode sharded)', root: pinned.root, flags: ['--no-default-excludes', '--mode', 'sharded'] },
   { name: 'node_modules (all installed packages, for information)', root: path.join(repo, 'node_modules'), flags: ['--no-default-excludes'] },
   { name: 'examples/flawed-shop', root: path.join(repo, 'examples', 'flawed-shop'), flags: [] },
 ];

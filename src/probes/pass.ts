@@ -13,7 +13,7 @@ export interface ProbePassOptions {
   /**
    * `'single'`: every probe on this thread over the whole view (`runProbes`). `'sharded'`: probes that
    * declare `scope: 'file'` run file by file, in worker threads; the rest on this thread meanwhile.
-   * `'auto'`: sharded when the tree is large enough to repay starting workers.
+   * `'auto'`: sharded when the tree is large enough to repay starting workers (today: never; see below).
    * @default 'auto'
    */
   readonly mode?: 'auto' | 'single' | 'sharded';
@@ -21,8 +21,13 @@ export interface ProbePassOptions {
   readonly workers?: number;
 }
 
-/** Below this much source, starting workers (each loads TypeScript) costs more than it saves. */
-const SHARD_FROM_BYTES = 8 * 1024 * 1024;
+/**
+ * `'auto'` shards from this much source. Measured on 2 cores (docs/benchmarks.md, 2026-12-01): sharding
+ * is slower than one thread at every size tried (17.96 s against 11.84 s on the 659k-line pinned tree),
+ * because the repo-scoped probes on the main thread parse most files again and take as long as the
+ * workers; so `'auto'` stays on one thread until that split is rebalanced, and `'sharded'` is opt-in.
+ */
+const SHARD_FROM_BYTES = Number.POSITIVE_INFINITY;
 
 /**
  * The probe pass: the same findings and outcomes as `runProbes`, in the same order, whatever the mode.
