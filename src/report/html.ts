@@ -75,7 +75,25 @@ function summary(report: AuditReport): string {
   const stats = SEVERITIES.map((s) => `<div class="card stat sev-${s}"><b>${report.verdict.counts[s]}</b><span>${s.toLowerCase()} finding(s)</span></div>`).join('');
   const context = report.context.text ? `Launch context: “${esc(report.context.text)}”. ` : '';
   return `<section class="summary">${stats}</section>
-<div class="card recommend"><b>Recommendation.</b> ${esc(report.verdict.recommendation)} <span class="tags">${context}${report.coverage.filesAudited} files audited.</span></div>`;
+<div class="card recommend"><b>Recommendation.</b> ${esc(report.verdict.recommendation)} <span class="tags">${context}${report.coverage.filesAudited} files audited.</span></div>${tracking(report)}`;
+}
+
+/** Trends, diff mode and accepted risks in one line each: what changed, and what was decided. */
+function tracking(report: AuditReport): string {
+  const lines: string[] = [];
+  if (report.trends) {
+    const { counts, previous, scoreDelta, note } = report.trends;
+    const delta = scoreDelta === 0 ? 'unchanged' : `${scoreDelta > 0 ? '+' : ''}${scoreDelta}`;
+    lines.push(`<b>Since the last audit</b> (${esc(previous.finishedAt.slice(0, 16).replace('T', ' '))} UTC, ${esc(previous.rating)}, ${previous.readinessScore}/100; score ${delta}): <span id="trend-counts">${counts.new} new, ${counts.fixed} fixed, ${counts.unchanged} unchanged, ${counts.accepted} accepted</span>.${note ? ` <span class="tags">${esc(note)}</span>` : ''}`);
+  }
+  if (report.changes) {
+    lines.push(`<b>Changes since <code>${esc(report.changes.since)}</code>:</b> ${report.changes.changedFiles.length} changed file(s); ${report.changes.newFindings.length} new finding(s) can block, ${report.changes.preExisting.length} pre-existing.`);
+  }
+  if (report.acceptedRisks) {
+    const { active, expired } = report.acceptedRisks;
+    lines.push(`<b>Accepted risks:</b> ${active.length} finding(s) accepted in <code>${esc(report.acceptedRisks.file)}</code>${expired.length > 0 ? `; ${expired.length} acceptance(s) expired and block again` : ''}.`);
+  }
+  return lines.length === 0 ? '' : `\n<div class="card recommend" id="tracking">${lines.map((l) => `<p>${l}</p>`).join('')}</div>`;
 }
 
 /** The fifteen categories in the system type's priority order, against the four severities. */
@@ -143,7 +161,10 @@ ${findings.map(findingRow).join('\n')}
 }
 
 function findingRow(f: ClassifiedFinding): string {
-  const tags = [`phase ${f.phase}`, `confidence ${f.confidence}`, `effort ${f.effort}`, ...(f.cwe ? [f.cwe] : []), `found by ${sourcesOf(f).replace(/`/g, '')}`, `fingerprint ${f.fingerprint}`];
+  const tags = [
+    ...(f.change ? [f.change === 'new' ? 'new in this change' : 'pre-existing'] : []),
+    ...(f.acceptance ? [f.acceptance.expired ? `acceptance expired ${f.acceptance.expires}` : `accepted by ${f.acceptance.owner}: ${f.acceptance.reason}`] : []),
+    `phase ${f.phase}`, `confidence ${f.confidence}`, `effort ${f.effort}`, ...(f.cwe ? [f.cwe] : []), `found by ${sourcesOf(f).replace(/`/g, '')}`, `fingerprint ${f.fingerprint}`];
   const verification = f.verification ? `<p><span class="k">Skeptic pass:</span> ${esc(f.verification.outcome)} by ${esc(f.verification.by)} — ${esc(f.verification.reason)}</p>` : '';
   return `<tr class="finding" id="f-${token(f.fingerprint)}" data-severity="${f.severity}" data-category="${esc(f.category)}" data-fingerprint="${esc(f.fingerprint)}">
 <td><span class="sev sev-${f.severity}">${f.severity}</span></td>

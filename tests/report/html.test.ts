@@ -23,6 +23,33 @@ describe('renderHtml', () => {
     await expect(renderHtml(smallReport())).toMatchFileSnapshot('../fixtures/reports/small.html');
   });
 
+  it('says what changed since the last audit and since the --since ref, and which risks were accepted', () => {
+    const base = smallReport();
+    const [first, second, third] = base.findings;
+    const acceptance = { fingerprint: third!.fingerprint, reason: 'VPN-only <admin> API', owner: 'sam', expires: '2026-01-31', acceptedAt: '2026-01-01T00:00:00.000Z', expired: true };
+    const html = renderHtml({
+      ...base,
+      findings: [{ ...first!, change: 'new' }, { ...second!, change: 'pre-existing' }, { ...third!, acceptance }, ...base.findings.slice(3)],
+      trends: {
+        previous: { report: 'earlier.json', finishedAt: '2026-11-20T10:00:00.000Z', rating: 'NOT READY', readinessScore: 52, head: null },
+        counts: { new: 1, fixed: 3, unchanged: 2, accepted: 0 },
+        scoreDelta: 16,
+        newFindings: [first!.fingerprint],
+        fixed: [],
+        note: null,
+      },
+      changes: { since: 'origin/main', base: 'abc123', mergeBase: true, note: null, changedFiles: ['src/routes/items.ts'], newFindings: [first!.fingerprint], preExisting: [second!.fingerprint] },
+      acceptedRisks: { file: '.prod-audit/accepted.json', active: [], expired: [third!.fingerprint], unmatched: [] },
+    });
+    expect(html).toContain('<span id="trend-counts">1 new, 3 fixed, 2 unchanged, 0 accepted</span>');
+    expect(html).toContain('NOT READY, 52/100; score +16');
+    expect(html).toContain('<b>Changes since <code>origin/main</code>:</b> 1 changed file(s); 1 new finding(s) can block, 1 pre-existing.');
+    expect(html).toContain('1 acceptance(s) expired and block again');
+    expect(html).toContain('new in this change');
+    expect(html).toContain('acceptance expired 2026-01-31');
+    expect(html).not.toContain('VPN-only <admin> API');
+  });
+
   it('escapes repository text and loads nothing from the network', () => {
     const html = renderHtml(smallReport());
     expect(html).not.toContain(HOSTILE_TITLE);
