@@ -1,6 +1,7 @@
 import type { SourceFile } from '../../repo/view.js';
 import { findNodes, lineOf, methodName, stringValue, ts } from '../support/ast.js';
-import { bareName, DOWN_FILE, downMentions, isReversible, MIGRATION_DIR, migrationStep, sqlMigration } from '../support/migrations.js';
+import { downMentions, isReversible, MIGRATION_DIR, migrationStep, sqlMigration } from '../support/migrations.js';
+import { DOWN_FILE, sqlName } from '../support/sql.js';
 import { defineProbe, type Hit } from '../types.js';
 
 const DESTRUCTIVE = /\bdrop\s+table\s+(?:if\s+exists\s+)?([\w."`[\]]+)|\bdrop\s+column\s+(?:if\s+exists\s+)?([\w"`[\]]+)|\btruncate\s+(?:table\s+)?([\w."`[\]]+)|\bdelete\s+from\s+([\w."`[\]]+)([^;]*)/gi;
@@ -41,11 +42,11 @@ function sqlHits(file: SourceFile, byPath: ReadonlyMap<string, SourceFile>): Hit
 
 /** Destructive statements in SQL text, skipping tables the same migration creates or renames into place (table rebuilds). */
 function destructive(sql: string, base: number): { offset: number; what: string; name: string }[] {
-  const rebuilt = new Set([...sql.matchAll(/\b(?:create\s+table\s+(?:if\s+not\s+exists\s+)?|rename\s+to\s+)([\w."`[\]]+)/gi)].map((m) => bareName(m[1]!)));
+  const rebuilt = new Set([...sql.matchAll(/\b(?:create\s+table\s+(?:if\s+not\s+exists\s+)?|rename\s+to\s+)([\w."`[\]]+)/gi)].map((m) => sqlName(m[1]!)));
   const found: { offset: number; what: string; name: string }[] = [];
   for (const m of sql.matchAll(DESTRUCTIVE)) {
     const [, table, column, truncated, deleted, rest] = m;
-    const name = bareName(table ?? column ?? truncated ?? deleted!);
+    const name = sqlName(table ?? column ?? truncated ?? deleted!);
     if (table && rebuilt.has(name)) continue;
     if (deleted && /\bwhere\b/i.test(rest ?? '')) continue;
     if ((truncated || deleted) && DISPOSABLE.test(name)) continue;

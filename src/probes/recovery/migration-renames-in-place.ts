@@ -1,6 +1,7 @@
 import type { SourceFile } from '../../repo/view.js';
 import { findNodes, lineOf, methodName, stringValue, ts } from '../support/ast.js';
-import { bareName, DOWN_FILE, MIGRATION_DIR, migrationStep, sqlMigration } from '../support/migrations.js';
+import { MIGRATION_DIR, migrationStep, sqlMigration } from '../support/migrations.js';
+import { DOWN_FILE, sqlName } from '../support/sql.js';
 import { defineProbe, type Hit } from '../types.js';
 
 /** `ALTER TABLE t RENAME [COLUMN] a TO b` and `ALTER TABLE t RENAME TO u`; constraints and indexes are invisible to the app. */
@@ -43,11 +44,11 @@ function hit(file: SourceFile, line: number, what: string): Hit {
 
 /** Renames in SQL text, leaving out a table built in the same migration and renamed into place (a table rebuild). */
 function renames(sql: string): { offset: number; what: string }[] {
-  const created = new Set([...sql.matchAll(/\bcreate\s+table\s+(?:if\s+not\s+exists\s+)?([\w."`[\]]+)/gi)].map((m) => bareName(m[1]!)));
+  const created = new Set([...sql.matchAll(/\bcreate\s+table\s+(?:if\s+not\s+exists\s+)?([\w."`[\]]+)/gi)].map((m) => sqlName(m[1]!)));
   return [...sql.matchAll(RENAME)].flatMap((m) => {
     const [, table, newTable, from, to] = m;
-    if (newTable) return created.has(bareName(table!)) ? [] : [{ offset: m.index, what: `table ${bareName(table!)} to ${bareName(newTable)}` }];
-    return [{ offset: m.index, what: `column ${bareName(table!)}.${bareName(from!)} to ${bareName(to!)}` }];
+    if (newTable) return created.has(sqlName(table!)) ? [] : [{ offset: m.index, what: `table ${sqlName(table!)} to ${sqlName(newTable)}` }];
+    return [{ offset: m.index, what: `column ${sqlName(table!)}.${sqlName(from!)} to ${sqlName(to!)}` }];
   });
 }
 

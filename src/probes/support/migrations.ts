@@ -1,9 +1,8 @@
 import type { SourceFile } from '../../repo/view.js';
 import { findNodes, ts } from './ast.js';
+import { maskSql } from './sql.js';
 
 export const MIGRATION_DIR = /(?:^|\/)migrations?\//i;
-/** Files that hold only a down step, by the usual naming conventions (golang-migrate, Flyway undo, down/ folders). */
-export const DOWN_FILE = /(?:^|\/|[._-])(?:down|rollback|undo)\.sql$|(?:^|\/)U\d[\w.]*__[^/]*\.sql$|(?:^|\/)down\//i;
 /** dbmate, sql-migrate and goose keep both directions in one file. */
 const SECTION = /^[ \t]*--[ \t]*(?:migrate:(up|down)|\+(?:migrate|goose)[ \t]+(up|down))\b.*$/gim;
 
@@ -47,17 +46,6 @@ function counterpart(path: string, byPath: ReadonlyMap<string, SourceFile>): str
   if (found) return byPath.get(found)!.text;
   if (version) return [...byPath.values()].find((f) => f.path.startsWith(dir) && f.path.slice(dir.length).startsWith(`U${version}__`))?.text;
   return undefined;
-}
-
-/** Blanks comments, string literals and dollar-quoted bodies, keeping offsets and newlines. */
-export function maskSql(sql: string): string {
-  const blank = (s: string): string => s.replace(/[^\n]/g, ' ');
-  return sql.replace(/--[^\n]*|\/\*[\s\S]*?\*\/|'(?:[^']|'')*'|(\$\w*\$)[\s\S]*?\1/g, blank);
-}
-
-/** A table or column name without quotes or schema, lower-cased. */
-export function bareName(name: string): string {
-  return name.replace(/["`[\]]/g, '').split('.').at(-1)!.toLowerCase();
 }
 
 /** Whether a down step's text names `name` (it recreates, re-adds or renames back what up took away). */

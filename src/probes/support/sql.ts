@@ -1,5 +1,4 @@
 import type { SourceFile } from '../../repo/view.js';
-import { DOWN_FILE } from './migrations.js';
 
 /** One SQL statement of a file: its text (comments blanked) and where it starts. */
 export interface SqlStatement {
@@ -18,10 +17,17 @@ export interface SqlColumn {
 export const MIGRATION_PATH = /(?:^|\/)(?:migrations?|migrate|db\/schema|schema)\/|(?:^|\/)schema\.sql$/i;
 const DOWN_MARKER = /^[ \t]*--[ \t]*(?:migrate:down|\+(?:migrate|goose)[ \t]+down)\b/im;
 
-/** Blanks comments and string contents (keeping offsets and line breaks) so keywords inside them do not count. */
+/** Files that hold only a down step, by the usual naming conventions (golang-migrate, Flyway undo, down/ folders). */
+export const DOWN_FILE = /(?:^|\/|[._-])(?:down|rollback|undo)\.sql$|(?:^|\/)U\d[\w.]*__[^/]*\.sql$|(?:^|\/)down\//i;
+
+/**
+ * Blanks comments, string contents and dollar-quoted bodies (keeping offsets and line breaks) so keywords
+ * and semicolons inside them do not count; `keepStrings` leaves single-quoted literals as they are.
+ */
 export function maskSql(text: string, keepStrings = false): string {
-  return text.replace(/--[^\n]*|\/\*[\s\S]*?\*\/|'(?:[^']|'')*'/g, (m) =>
-    m.startsWith("'") && keepStrings ? m : m.startsWith("'") ? `'${m.slice(1, -1).replace(/[^\n]/g, ' ')}'` : m.replace(/[^\n]/g, ' '),
+  const blank = (m: string): string => m.replace(/[^\n]/g, ' ');
+  return text.replace(/--[^\n]*|\/\*[\s\S]*?\*\/|'(?:[^']|'')*'|(\$\w*\$)[\s\S]*?\1/g, (m) =>
+    !m.startsWith("'") ? blank(m) : keepStrings ? m : `'${blank(m.slice(1, -1))}'`,
   );
 }
 
