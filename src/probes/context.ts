@@ -1,6 +1,6 @@
 import { isScript, type Language } from '../repo/language.js';
 import type { RepoView, SourceFile } from '../repo/view.js';
-import { parseScript, ts } from './support/ast.js';
+import { nodesByKind, parseScript, ts } from './support/ast.js';
 import { extractRoutes, type Middleware, type Route } from './support/routes.js';
 
 /** Literals without which a file cannot register a route or middleware: the cheap test before parsing. */
@@ -17,7 +17,6 @@ const FRONT_END_PACKAGES = ['react', 'react-dom', 'vue', 'svelte', '@angular/cor
  */
 export class ProbeContext {
   private readonly asts = new Map<string, ts.SourceFile>();
-  private readonly indexes = new Map<string, Map<ts.SyntaxKind, ts.Node[]>>();
   private routeCache: { routes: Route[]; middleware: Middleware[] } | undefined;
   private dependencyCache: Set<string> | undefined;
   private manifestCache: Map<string, ReadonlySet<string>> | undefined;
@@ -94,20 +93,7 @@ export class ProbeContext {
    * without each walking the whole tree again.
    */
   nodesOf<T extends ts.Node>(file: SourceFile, kind: ts.SyntaxKind): readonly T[] {
-    let index = this.indexes.get(file.path);
-    if (!index) {
-      index = new Map();
-      const built = index;
-      const visit = (node: ts.Node): void => {
-        const list = built.get(node.kind);
-        if (list) list.push(node);
-        else built.set(node.kind, [node]);
-        ts.forEachChild(node, visit);
-      };
-      ts.forEachChild(this.ast(file), visit);
-      this.indexes.set(file.path, index);
-    }
-    return (index.get(kind) ?? []) as T[];
+    return (nodesByKind(this.ast(file)).get(kind) ?? []) as T[];
   }
 
   /** Every call expression in a file, in source order. */
