@@ -60,6 +60,18 @@ const GUARD_KINDS = new Map<(node: ts.Node) => boolean, ts.SyntaxKind>([
   [ts.isCatchClause, ts.SyntaxKind.CatchClause],
 ]);
 
+/**
+ * Nodes of a file of any of some kinds, in walk order, from the kind index. Merged by start, the outer node first
+ * when two start together: of the kinds asked for together here, a node that starts where another does encloses it
+ * and ends later.
+ */
+export function nodesOfKinds<T extends ts.Node>(sf: ts.SourceFile, kinds: readonly ts.SyntaxKind[]): T[] {
+  const index = nodesByKind(sf);
+  const lists = kinds.map((kind) => index.get(kind) ?? []).filter((list) => list.length > 0);
+  if (lists.length <= 1) return [...(lists[0] ?? [])] as T[];
+  return (lists.flat() as T[]).sort((a, b) => a.pos - b.pos || b.end - a.end);
+}
+
 export function findNodes<T extends ts.Node>(root: ts.Node, guard: (node: ts.Node) => node is T): T[] {
   const kind = root.kind === ts.SyntaxKind.SourceFile ? GUARD_KINDS.get(guard) : undefined;
   if (kind !== undefined) return [...(nodesByKind(root as ts.SourceFile).get(kind) ?? [])] as T[];
