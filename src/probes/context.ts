@@ -184,9 +184,50 @@ export class ProbeContext {
 /** Whether a file holds a needle; `memo` (1 yes, -1 no, 0 not yet known) remembers the answer by the file's index. */
 function contains(file: SourceFile, index: number, needle: string | RegExp, memo: Int8Array | undefined): boolean {
   if (memo && memo[index] !== 0) return memo[index] === 1;
-  const found = typeof needle === 'string' ? file.text.includes(needle) : needle.test(file.text);
+  const found = typeof needle === 'string' ? mayContain(file, needle) && file.text.includes(needle) : needle.test(file.text);
   if (memo) memo[index] = found ? 1 : -1;
   return found;
+}
+
+/**
+ * Which three-character sequences occur in each file, hashed into 2^16 bits. Probes test some two hundred
+ * needles against every file, and a needle is mostly absent: scanning the whole text to learn that dominated
+ * the prefilter. A needle one of whose trigrams never occurs cannot occur either (a set bit proves nothing,
+ * so the text is still searched then).
+ */
+const GRAM_BITS = 1 << 16;
+const fileGrams = new WeakMap<SourceFile, Int32Array>();
+const needleGrams = new Map<string, readonly number[]>();
+
+function gram(a: number, b: number, c: number): number {
+  return ((a * 1031 + b) * 1031 + c) & (GRAM_BITS - 1);
+}
+
+function mayContain(file: SourceFile, needle: string): boolean {
+  if (needle.length < 3) return true;
+  let bits = fileGrams.get(file);
+  if (!bits) {
+    bits = new Int32Array(GRAM_BITS / 32);
+    const text = file.text;
+    let a = 0;
+    let b = 0;
+    for (let i = 0; i < text.length; i++) {
+      const c = text.charCodeAt(i);
+      const g = gram(a, b, c);
+      bits[g >>> 5]! |= 1 << (g & 31);
+      a = b;
+      b = c;
+    }
+    fileGrams.set(file, bits);
+  }
+  let grams = needleGrams.get(needle);
+  if (!grams) {
+    const list: number[] = [];
+    for (let i = 2; i < needle.length; i++) list.push(gram(needle.charCodeAt(i - 2), needle.charCodeAt(i - 1), needle.charCodeAt(i)));
+    needleGrams.set(needle, (grams = list));
+  }
+  for (const g of grams) if ((bits[g >>> 5]! & (1 << (g & 31))) === 0) return false;
+  return true;
 }
 
 /** Repo-wide answers handed to a file-scoped context: each package.json's folder and dependencies, and whether the target serves HTTP. */
