@@ -1,6 +1,6 @@
 import { isScript, type Language } from '../repo/language.js';
 import type { RepoView, SourceFile } from '../repo/view.js';
-import { parseScript, ts } from './support/ast.js';
+import { nodesByKind, parseScript, ts } from './support/ast.js';
 import { extractRoutes, type Middleware, type Route } from './support/routes.js';
 
 /** Literals without which a file cannot register a route or middleware: the cheap test before parsing. */
@@ -17,7 +17,6 @@ const FRONT_END_PACKAGES = ['react', 'react-dom', 'vue', 'svelte', '@angular/cor
  */
 export class ProbeContext {
   private readonly asts = new Map<string, ts.SourceFile>();
-  private readonly indexes = new Map<string, Map<ts.SyntaxKind, ts.Node[]>>();
   private routeCache: { routes: Route[]; middleware: Middleware[] } | undefined;
   private dependencyCache: Set<string> | undefined;
   private manifestCache: Map<string, ReadonlySet<string>> | undefined;
@@ -94,20 +93,7 @@ export class ProbeContext {
    * without each walking the whole tree again.
    */
   nodesOf<T extends ts.Node>(file: SourceFile, kind: ts.SyntaxKind): readonly T[] {
-    let index = this.indexes.get(file.path);
-    if (!index) {
-      index = new Map();
-      const built = index;
-      const visit = (node: ts.Node): void => {
-        const list = built.get(node.kind);
-        if (list) list.push(node);
-        else built.set(node.kind, [node]);
-        ts.forEachChild(node, visit);
-      };
-      ts.forEachChild(this.ast(file), visit);
-      this.indexes.set(file.path, index);
-    }
-    return (index.get(kind) ?? []) as T[];
+    return (nodesByKind(this.ast(file)).get(kind) ?? []) as T[];
   }
 
   /** Every call expression in a file, in source order. */
@@ -198,9 +184,50 @@ export class ProbeContext {
 /** Whether a file holds a needle; `memo` (1 yes, -1 no, 0 not yet known) remembers the answer by the file's index. */
 function contains(file: SourceFile, index: number, needle: string | RegExp, memo: Int8Array | undefined): boolean {
   if (memo && memo[index] !== 0) return memo[index] === 1;
-  const found = typeof needle === 'string' ? file.text.includes(needle) : needle.test(file.text);
+  const found = typeof needle === 'string' ? mayContain(file, needle) && file.text.includes(needle) : needle.test(file.text);
   if (memo) memo[index] = found ? 1 : -1;
   return found;
+}
+
+/**
+ * Which three-character sequences occur in each file, hashed into 2^16 bits. Probes test some two hundred
+ * needles against every file, and a needle is mostly absent: scanning the whole text to learn that dominated
+ * the prefilter. A needle one of whose trigrams never occurs cannot occur either (a set bit proves nothing,
+ * so the text is still searched then).
+ */
+const GRAM_BITS = 1 << 16;
+const fileGrams = new WeakMap<SourceFile, Int32Array>();
+const needleGrams = new Map<string, readonly number[]>();
+
+function gram(a: number, b: number, c: number): number {
+  return ((a * 1031 + b) * 1031 + c) & (GRAM_BITS - 1);
+}
+
+function mayContain(file: SourceFile, needle: string): boolean {
+  if (needle.length < 3) return true;
+  let bits = fileGrams.get(file);
+  if (!bits) {
+    bits = new Int32Array(GRAM_BITS / 32);
+    const text = file.text;
+    let a = 0;
+    let b = 0;
+    for (let i = 0; i < text.length; i++) {
+      const c = text.charCodeAt(i);
+      const g = gram(a, b, c);
+      bits[g >>> 5]! |= 1 << (g & 31);
+      a = b;
+      b = c;
+    }
+    fileGrams.set(file, bits);
+  }
+  let grams = needleGrams.get(needle);
+  if (!grams) {
+    const list: number[] = [];
+    for (let i = 2; i < needle.length; i++) list.push(gram(needle.charCodeAt(i - 2), needle.charCodeAt(i - 1), needle.charCodeAt(i)));
+    needleGrams.set(needle, (grams = list));
+  }
+  for (const g of grams) if ((bits[g >>> 5]! & (1 << (g & 31))) === 0) return false;
+  return true;
 }
 
 /** Repo-wide answers handed to a file-scoped context: each package.json's folder and dependencies, and whether the target serves HTTP. */

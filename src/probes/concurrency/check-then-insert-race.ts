@@ -27,12 +27,14 @@ export default defineProbe({
   },
   applies: (ctx) => ctx.scripts([...EXISTS, ...COUNTS]).length > 0,
   detect(ctx) {
-    const schema = ctx.view.files.filter((f) => /\.(?:prisma|sql)$|model|schema|entit/i.test(f.path)).map((f) => f.text).join('\n');
+    // Joined only when a candidate reaches the unique-constraint question: most audits never ask it.
+    let joined: string | undefined;
+    const schema = (): string => (joined ??= ctx.view.files.filter((f) => /\.(?:prisma|sql)$|model|schema|entit/i.test(f.path)).map((f) => f.text).join('\n'));
     return ctx.scripts([...EXISTS, ...COUNTS]).filter((file) => !NOT_SERVER_PATH.test(file.path) && !ctx.isFrontEnd(file)).flatMap((file) => checkFile(ctx, file, schema));
   },
 });
 
-function checkFile(ctx: ProbeContext, file: SourceFile, schema: string): Hit[] {
+function checkFile(ctx: ProbeContext, file: SourceFile, schema: () => string): Hit[] {
   return ctx.calls(file).flatMap((call): Hit[] => {
     const method = methodName(call) ?? '';
     if ((!EXISTS.has(method) && !COUNTS.has(method)) || !ts.isPropertyAccessExpression(call.expression)) return [];
@@ -48,7 +50,7 @@ function checkFile(ctx: ProbeContext, file: SourceFile, schema: string): Hit[] {
       return [{ file, line: lineOf(call), message: `The ${model} count is checked against a limit and a ${model} is created afterwards as a separate step: concurrent requests all pass the check.` }];
     }
     const fields = filterFields(call);
-    if (fields.length === 0 || fields.some((f) => declaredUnique(schema, f))) return [];
+    if (fields.length === 0 || fields.some((f) => declaredUnique(schema(), f))) return [];
     return [{ file, line: lineOf(call), message: `No ${model} with this ${fields.join('/')} is checked for, then one is created, and no unique constraint on ${fields.join('/')} stops two requests doing it at once.` }];
   });
 }

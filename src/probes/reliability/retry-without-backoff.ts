@@ -1,5 +1,5 @@
 import type { SourceFile } from '../../repo/view.js';
-import { calleeName, findNodes, isFunctionLike, lineOf, methodName, ts, walkNodes } from '../support/ast.js';
+import { calleeName, findNodes, isFunctionLike, lineOf, methodName, ts, walkNodes, nodesOfKinds } from '../support/ast.js';
 import { defineProbe, type Hit } from '../types.js';
 
 /** Calls that pause between attempts, however a codebase spells them. */
@@ -31,10 +31,10 @@ export default defineProbe({
     return ctx.scripts(['catch']).flatMap((file) => {
       const sf = ctx.ast(file);
       const hits: Hit[] = [];
-      walkNodes(sf, (node) => {
+      for (const node of nodesOfKinds(sf, [ts.SyntaxKind.WhileStatement, ts.SyntaxKind.DoStatement, ts.SyntaxKind.ForStatement, ts.SyntaxKind.CatchClause])) {
         if (ts.isWhileStatement(node) || ts.isDoStatement(node) || ts.isForStatement(node)) hits.push(...loopRetry(file, node));
         if (ts.isCatchClause(node)) hits.push(...recursiveRetry(file, node));
-      });
+      }
       return hits;
     });
   },

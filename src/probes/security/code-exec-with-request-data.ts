@@ -1,4 +1,4 @@
-import { findNodes, isFunctionLike, lineOf, propertyOf, stringValue, ts, walkNodes } from '../support/ast.js';
+import { findNodes, isFunctionLike, lineOf, propertyOf, stringValue, ts, nodesOfKinds } from '../support/ast.js';
 import { importsOf as moduleImports, type Imports } from '../support/imports.js';
 import { TaintScope } from '../support/taint.js';
 import { defineProbe } from '../types.js';
@@ -35,7 +35,7 @@ export default defineProbe({
         child: importsOf(sf, /^(?:node:)?child_process$|^shelljs$/),
         vm: importsOf(sf, /^(?:node:)?vm$/),
       };
-      const calls = findNodes(sf, (node): node is ts.CallExpression | ts.NewExpression => ts.isCallExpression(node) || ts.isNewExpression(node));
+      const calls = nodesOfKinds<ts.CallExpression | ts.NewExpression>(sf, [ts.SyntaxKind.CallExpression, ts.SyntaxKind.NewExpression]);
       return calls.flatMap((call) => {
         const sink = sinkOf(call, modules);
         if (!sink || !sink.args.some((arg) => tainted(arg))) return [];
@@ -53,13 +53,13 @@ export default defineProbe({
 function importsOf(sf: ts.SourceFile, module: RegExp): Imports {
   const result = moduleImports(sf, module);
   // `const run = promisify(exec)` keeps the sink under a new name; a second pass sees the names found above.
-  walkNodes(sf, (node) => {
-    if (ts.isVariableDeclaration(node) && ts.isIdentifier(node.name) && node.initializer && ts.isCallExpression(node.initializer) && /promisify$/.test(node.initializer.expression.getText())) {
+  for (const node of findNodes(sf, ts.isVariableDeclaration)) {
+    if (ts.isIdentifier(node.name) && node.initializer && ts.isCallExpression(node.initializer) && /promisify$/.test(node.initializer.expression.getText())) {
       const wrapped = node.initializer.arguments[0];
       const original = wrapped && resolve(wrapped, result);
       if (original) result.named.set(node.name.text, original);
     }
-  });
+  }
   return result;
 }
 

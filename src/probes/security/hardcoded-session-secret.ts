@@ -1,4 +1,4 @@
-import { calleeName, findNodes, lineOf, propertyOf, stringValue, ts, walkNodes } from '../support/ast.js';
+import { calleeName, findNodes, lineOf, propertyOf, stringValue, ts, nodesOfKinds } from '../support/ast.js';
 import { defineProbe, type Hit } from '../types.js';
 
 /** Option names that carry the signing or encryption key of sessions, cookies and tokens. */
@@ -30,7 +30,7 @@ export default defineProbe({
     return ctx.scripts(NEEDLES).flatMap((file) => {
       const sf = ctx.ast(file);
       const hits: Hit[] = [];
-      for (const call of findNodes(sf, (n): n is ts.CallExpression | ts.NewExpression => ts.isCallExpression(n) || ts.isNewExpression(n))) {
+      for (const call of nodesOfKinds<ts.CallExpression | ts.NewExpression>(sf, [ts.SyntaxKind.CallExpression, ts.SyntaxKind.NewExpression])) {
         for (const value of secretArguments(call)) {
           // Reported where the literal is written (a shared `const SECRET = '…'` is one finding, at the line to fix).
           const expr = resolveConst(value, sf);
@@ -115,10 +115,5 @@ function envName(node: ts.Expression): string {
 /** A startup check that throws or exits when the variable is missing makes the fallback dead in production. */
 function guardedAtStartup(env: string, sf: ts.SourceFile): boolean {
   if (!env) return false;
-  let guarded = false;
-  walkNodes(sf, (node) => {
-    if (guarded || !ts.isIfStatement(node) || !node.expression.getText().includes(env)) return;
-    guarded = /\bthrow\b|process\.exit\(/.test(node.thenStatement.getText());
-  });
-  return guarded;
+  return nodesOfKinds<ts.IfStatement>(sf, [ts.SyntaxKind.IfStatement]).some((node) => node.expression.getText().includes(env) && /\bthrow\b|process\.exit\(/.test(node.thenStatement.getText()));
 }

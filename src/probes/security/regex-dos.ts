@@ -1,4 +1,4 @@
-import { calleeName, findNodes, lineOf, stringValue, ts, walkNodes } from '../support/ast.js';
+import { calleeName, findNodes, lineOf, stringValue, ts, nodesOfKinds } from '../support/ast.js';
 import { requestFlow } from '../support/request-flow.js';
 import { defineProbe, type Hit } from '../types.js';
 
@@ -32,7 +32,7 @@ export default defineProbe({
     return ctx.scripts(['RegExp', 'test(', 'exec(', 'match(', 'replace', 'split(', 'search(', '$regex']).filter((file) => !ctx.isFrontEnd(file)).flatMap((file) => {
       const sf = ctx.ast(file);
       const hits: Hit[] = [];
-      walkNodes(sf, (node) => {
+      for (const node of nodesOfKinds(sf, [ts.SyntaxKind.NewExpression, ts.SyntaxKind.CallExpression, ts.SyntaxKind.PropertyAssignment, ts.SyntaxKind.RegularExpressionLiteral])) {
         const args = (ts.isNewExpression(node) || ts.isCallExpression(node)) && calleeName(node) === 'RegExp' ? (node.arguments ?? []) : undefined;
         // `{ $regex: q }`: MongoDB runs the pattern, so the database backtracks instead of the event loop.
         const pattern = args ? args[0] : ts.isPropertyAssignment(node) && /^['"]?\$regex['"]?$/.test(node.name.getText()) ? node.initializer : undefined;
@@ -47,7 +47,7 @@ export default defineProbe({
         for (const subject of flaw ? subjectsOf(node, sf) : []) {
           if (requestFlow(subject, PASS, undefined, PIPED)?.carries(subject)) hits.push({ file, line: lineOf(subject), message: `Request data is matched against ${literal}, whose ${flaw} can backtrack exponentially on a crafted string and block the event loop.` });
         }
-      });
+      }
       return hits;
     });
   },

@@ -14,6 +14,9 @@ const NOT_HTML = /\.type\(\s*['"](?:text|txt|json|text\/plain|application\/json)
 /** Signs that an engine renders the app's HTML pages (not emails or config text). */
 const SERVES_HTML = /['"]view engine['"]|\bapp\.engine\(|\bexpress\s*:|express-handlebars|\bres\.(?:send|render)\(/;
 
+/** Compiled once: the probe looks each engine up in every file it reads. */
+const ENGINE_MODULES = Object.entries(ENGINES).map(([module, methods]) => ({ module, methods, pattern: new RegExp(`^${module.replace('.', '\\.')}$`) }));
+
 export default defineProbe({
   meta: {
     id: 'template-injection',
@@ -37,7 +40,7 @@ export default defineProbe({
       .filter((file) => !ctx.isFrontEnd(file))
       .flatMap((file) => {
         const sf = ctx.ast(file);
-        const engines = Object.entries(ENGINES).map(([module, methods]) => ({ module, methods, ...bindings(sf, new RegExp(`^${module.replace('.', '\\.')}$`)) }));
+        const engines = ENGINE_MODULES.map(({ module, methods, pattern }) => ({ module, methods, ...bindings(sf, pattern) }));
         // Instances keep their engine: `const env = nunjucks.configure(…)`, `Handlebars.create()`, `new Eta()`.
         for (const decl of findNodes(sf, ts.isVariableDeclaration)) {
           const init = decl.initializer;

@@ -1,6 +1,6 @@
 import type { SourceFile } from '../../repo/view.js';
 import type { ProbeContext } from '../context.js';
-import { findNodes, lineOf, propertyOf, stringValue, ts } from '../support/ast.js';
+import { lineOf, propertyOf, stringValue, ts, nodesOfKinds } from '../support/ast.js';
 import { bindings, type Bindings } from '../support/imports.js';
 import { requestFlow } from '../support/request-flow.js';
 import { defineProbe, type Hit } from '../types.js';
@@ -31,7 +31,7 @@ export default defineProbe({
       const sf = ctx.ast(file);
       const nodeSerialize = bindings(sf, /^node-serialize$/), yaml = bindings(sf, /^js-yaml$/), vm = bindings(sf, /^(?:node:)?vm$/);
       const roundTrip = /['"]serialize-javascript['"]/.test(file.text);
-      return findNodes(sf, (n): n is ts.CallExpression | ts.NewExpression => ts.isCallExpression(n) || ts.isNewExpression(n)).flatMap((call): Hit[] => {
+      return nodesOfKinds<ts.CallExpression | ts.NewExpression>(sf, [ts.SyntaxKind.CallExpression, ts.SyntaxKind.NewExpression]).flatMap((call): Hit[] => {
         const callee = call.expression;
         const [input, options] = call.arguments ?? [];
         if (!input) return [];

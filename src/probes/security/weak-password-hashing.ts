@@ -1,4 +1,4 @@
-import { enclosingFunction, findNodes, isFunctionLike, lineOf, propertyOf, stringValue, ts, walkNodes } from '../support/ast.js';
+import { enclosingFunction, findNodes, isFunctionLike, lineOf, propertyOf, stringValue, ts, walkNodes, nodesOfKinds } from '../support/ast.js';
 import { TaintScope } from '../support/taint.js';
 import { defineProbe, type Hit } from '../types.js';
 
@@ -42,7 +42,7 @@ export default defineProbe({
     return ctx.scripts([/pass(?:word|wd)?|pwd|bcrypt/i]).flatMap((file) => {
       const sf = ctx.ast(file);
       const bcrypt = /['"]bcrypt(?:js)?['"]/.test(file.text);
-      const calls = findNodes(sf, (n): n is ts.CallExpression | ts.NewExpression => ts.isCallExpression(n) || ts.isNewExpression(n));
+      const calls = nodesOfKinds<ts.CallExpression | ts.NewExpression>(sf, [ts.SyntaxKind.CallExpression, ts.SyntaxKind.NewExpression]);
       return calls.flatMap((call): Hit[] => {
         const at = { file, line: lineOf(call) };
         if (ts.isNewExpression(call)) return plainPasswordWrite(call, hooked) ? [{ ...at, message: PLAIN }] : [];

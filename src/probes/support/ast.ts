@@ -17,7 +17,64 @@ export function walkNodes(root: ts.Node, visit: (node: ts.Node) => boolean | voi
   ts.forEachChild(root, step);
 }
 
+/** A parsed file's nodes by kind, each list in walk order: built by one walk, the first time anyone asks. */
+const kindIndexes = new WeakMap<ts.SourceFile, Map<ts.SyntaxKind, ts.Node[]>>();
+
+export function nodesByKind(sf: ts.SourceFile): ReadonlyMap<ts.SyntaxKind, readonly ts.Node[]> {
+  let index = kindIndexes.get(sf);
+  if (!index) {
+    const built = new Map<ts.SyntaxKind, ts.Node[]>();
+    const visit = (node: ts.Node): void => {
+      const list = built.get(node.kind);
+      if (list) list.push(node);
+      else built.set(node.kind, [node]);
+      ts.forEachChild(node, visit);
+    };
+    ts.forEachChild(sf, visit);
+    kindIndexes.set(sf, built);
+    index = built;
+  }
+  return index;
+}
+
+/**
+ * Guards that hold exactly for one kind: a search of a whole file with one of them reads the kind index
+ * (in the same walk order) instead of walking the tree again, which probes otherwise do dozens of times per file.
+ */
+const GUARD_KINDS = new Map<(node: ts.Node) => boolean, ts.SyntaxKind>([
+  [ts.isCallExpression, ts.SyntaxKind.CallExpression],
+  [ts.isNewExpression, ts.SyntaxKind.NewExpression],
+  [ts.isVariableDeclaration, ts.SyntaxKind.VariableDeclaration],
+  [ts.isPropertyAssignment, ts.SyntaxKind.PropertyAssignment],
+  [ts.isImportDeclaration, ts.SyntaxKind.ImportDeclaration],
+  [ts.isFunctionDeclaration, ts.SyntaxKind.FunctionDeclaration],
+  [ts.isClassDeclaration, ts.SyntaxKind.ClassDeclaration],
+  [ts.isIdentifier, ts.SyntaxKind.Identifier],
+  [ts.isBinaryExpression, ts.SyntaxKind.BinaryExpression],
+  [ts.isObjectLiteralExpression, ts.SyntaxKind.ObjectLiteralExpression],
+  [ts.isPropertyAccessExpression, ts.SyntaxKind.PropertyAccessExpression],
+  [ts.isParameter, ts.SyntaxKind.Parameter],
+  [ts.isJsxAttribute, ts.SyntaxKind.JsxAttribute],
+  [ts.isReturnStatement, ts.SyntaxKind.ReturnStatement],
+  [ts.isThrowStatement, ts.SyntaxKind.ThrowStatement],
+  [ts.isCatchClause, ts.SyntaxKind.CatchClause],
+]);
+
+/**
+ * Nodes of a file of any of some kinds, in walk order, from the kind index. Merged by start, the outer node first
+ * when two start together: of the kinds asked for together here, a node that starts where another does encloses it
+ * and ends later.
+ */
+export function nodesOfKinds<T extends ts.Node>(sf: ts.SourceFile, kinds: readonly ts.SyntaxKind[]): T[] {
+  const index = nodesByKind(sf);
+  const lists = kinds.map((kind) => index.get(kind) ?? []).filter((list) => list.length > 0);
+  if (lists.length <= 1) return [...(lists[0] ?? [])] as T[];
+  return (lists.flat() as T[]).sort((a, b) => a.pos - b.pos || b.end - a.end);
+}
+
 export function findNodes<T extends ts.Node>(root: ts.Node, guard: (node: ts.Node) => node is T): T[] {
+  const kind = root.kind === ts.SyntaxKind.SourceFile ? GUARD_KINDS.get(guard) : undefined;
+  if (kind !== undefined) return [...(nodesByKind(root as ts.SourceFile).get(kind) ?? [])] as T[];
   const found: T[] = [];
   walkNodes(root, (node) => {
     if (guard(node)) found.push(node);

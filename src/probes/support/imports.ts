@@ -1,4 +1,4 @@
-import { stringValue, ts, walkNodes } from './ast.js';
+import { stringValue, ts, nodesOfKinds } from './ast.js';
 
 export type Bindings = { ns: Set<string>; named: Map<string, string> };
 
@@ -29,7 +29,7 @@ export interface Imports {
 export function importsOf(sf: ts.SourceFile, module: RegExp): Imports {
   const result: Imports = { namespaces: new Set(), named: new Map() };
   const matches = (node: ts.Node | undefined): boolean => !!node && module.test(stringValue(node) ?? '');
-  walkNodes(sf, (node) => {
+  for (const node of nodesOfKinds(sf, [ts.SyntaxKind.ImportDeclaration, ts.SyntaxKind.VariableDeclaration])) {
     if (ts.isImportDeclaration(node) && matches(node.moduleSpecifier) && node.importClause) {
       const { name, namedBindings } = node.importClause;
       if (name) result.namespaces.add(name.text);
@@ -41,6 +41,6 @@ export function importsOf(sf: ts.SourceFile, module: RegExp): Imports {
       // Callers look names up by an identifier's `.text`, so nested patterns (`{ a: { b } }`) bind nothing they could find.
       else if (ts.isObjectBindingPattern(node.name)) for (const el of node.name.elements) if (ts.isIdentifier(el.name)) result.named.set(el.name.text, el.propertyName?.getText() ?? el.name.text);
     }
-  });
+  }
   return result;
 }

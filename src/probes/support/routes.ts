@@ -1,5 +1,5 @@
 import type { SourceFile } from '../../repo/view.js';
-import { calleeName, enclosingFunction, expressionName, isFunctionLike, lineOf, propertyOf, stringValue, ts, walkNodes } from './ast.js';
+import { calleeName, enclosingFunction, expressionName, isFunctionLike, lineOf, propertyOf, stringValue, ts, walkNodes, nodesOfKinds } from './ast.js';
 
 export const HTTP_METHODS = ['GET', 'POST', 'PUT', 'PATCH', 'DELETE', 'ALL'] as const;
 export type HttpMethod = (typeof HTTP_METHODS)[number];
@@ -43,7 +43,7 @@ export function extractRoutes(file: SourceFile, sf: ts.SourceFile): { routes: Ro
   const middleware: Middleware[] = [];
   const nextPath = nextRoutePath(file.path);
 
-  walkNodes(sf, (node) => {
+  const visit = (node: ts.Node): void => {
     if (ts.isCallExpression(node)) {
       const route = callRoute(file, node);
       if (route) routes.push(route);
@@ -54,7 +54,10 @@ export function extractRoutes(file: SourceFile, sf: ts.SourceFile): { routes: Ro
     } else if (nextPath !== undefined && isExported(node)) {
       routes.push(...nextRoutes(file, node, nextPath));
     }
-  });
+  };
+  // Outside Next route files only calls and classes declare anything, and the kind index holds them in walk order.
+  if (nextPath !== undefined) walkNodes(sf, visit);
+  else for (const node of nodesOfKinds(sf, [ts.SyntaxKind.CallExpression, ts.SyntaxKind.ClassDeclaration])) visit(node);
   return { routes, middleware };
 }
 

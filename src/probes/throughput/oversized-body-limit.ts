@@ -1,5 +1,5 @@
 import type { SourceFile } from '../../repo/view.js';
-import { findNodes, lineOf, propertyOf, stringValue, ts } from '../support/ast.js';
+import { findNodes, lineOf, propertyOf, stringValue, ts, nodesOfKinds } from '../support/ast.js';
 import { defineProbe, type Hit } from '../types.js';
 
 const PARSERS = new Set(['json', 'urlencoded', 'raw', 'text']);
@@ -111,7 +111,7 @@ function importedModules(sf: ts.SourceFile): Map<string, string> {
       }
     }
   };
-  for (const node of findNodes(sf, (n): n is ts.Node => ts.isImportDeclaration(n) || ts.isVariableDeclaration(n))) {
+  for (const node of nodesOfKinds(sf, [ts.SyntaxKind.ImportDeclaration, ts.SyntaxKind.VariableDeclaration])) {
     if (ts.isImportDeclaration(node)) {
       const module = stringValue(node.moduleSpecifier) ?? '';
       bind(node.importClause?.name, module);
