@@ -23,7 +23,7 @@ export interface ProbePassOptions {
 
 /**
  * `'auto'` shards from this much source. Measured on 2 cores (docs/benchmarks.md, 2026-12-01): sharding
- * is slower than one thread at every size tried (17.96 s against 11.84 s on the 659k-line pinned tree),
+ * is slower than one thread at every size tried (15.35 s against 8.92 s on the 659k-line pinned tree),
  * because the repo-scoped probes on the main thread parse most files again and take as long as the
  * workers; so `'auto'` stays on one thread until that split is rebalanced, and `'sharded'` is opt-in.
  */
