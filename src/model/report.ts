@@ -120,3 +120,14 @@ export const AuditReport = z.object({
   trends: Trends.nullable().describe('Against the previous report of the same root and scope, or null for the first'),
 });
 export type AuditReport = z.infer<typeof AuditReport>;
+
+/**
+ * A saved JSON report, from this version or an earlier one: version 1 had no `changes`, `acceptedRisks`
+ * or `trends`, which read as absent (null), so reports written before an upgrade stay readable.
+ */
+export function parseSavedReport(data: unknown): AuditReport {
+  if (data && typeof data === 'object' && (data as { schemaVersion?: unknown }).schemaVersion === 1) {
+    return AuditReport.parse({ changes: null, acceptedRisks: null, trends: null, ...data, schemaVersion: SCHEMA_VERSION });
+  }
+  return AuditReport.parse(data);
+}

@@ -5,6 +5,7 @@ import { connectInMemory, type RepoToolsConnection } from '../../src/mcp/client.
 import { git } from '../helpers/git.js';
 import { call } from '../helpers/mcp.js';
 import { makeTree } from '../helpers/tree.js';
+import { smallReport } from '../helpers/small-report.js';
 
 const TOOLS = ['get_verdict', 'git_blame', 'git_diff', 'git_log', 'list_files', 'read_file', 'run_audit', 'search', 'system_map'];
 
@@ -115,6 +116,22 @@ describe('outside a git repository', () => {
       expect(await call(conn.client, 'git_log')).toMatchObject({ isError: true, text: expect.stringMatching(/not a git repository/) });
       expect(await call(conn.client, 'get_verdict')).toMatchObject({ isError: true, text: expect.stringMatching(/call run_audit first/) });
       expect((await call(conn.client, 'read_file', { path: 'src/a.ts' })).isError).toBeFalsy();
+    } finally {
+      await conn.close();
+    }
+  });
+});
+
+describe('get_verdict on a report written by an earlier version', () => {
+  it('reads a schema version 1 report (no changes, accepted risks or trends) instead of failing', async () => {
+    const { changes: _changes, acceptedRisks: _accepted, trends: _trends, ...rest } = smallReport();
+    const v1 = { ...rest, schemaVersion: 1 };
+    const root = fs.realpathSync(makeTree({ 'src/a.ts': 'export const a = 1;\n', 'packages/docs/audits/20261101T080000Z-tiny-shop.json': JSON.stringify(v1) }));
+    const conn = await connectInMemory({ root });
+    try {
+      const verdict = await call(conn.client, 'get_verdict');
+      expect(verdict.isError).toBeFalsy();
+      expect(verdict.structured).toMatchObject({ rating: 'NOT READY', finishedAt: v1.finishedAt });
     } finally {
       await conn.close();
     }

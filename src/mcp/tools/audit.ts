@@ -4,7 +4,7 @@ import type { McpServer } from '@modelcontextprotocol/sdk/server/mcp.js';
 import { z } from 'zod';
 import { UserError } from '../../errors.js';
 import type { AgentsOptions } from '../../agents/orchestrate.js';
-import { AuditReport } from '../../model/report.js';
+import { parseSavedReport, type AuditReport } from '../../model/report.js';
 import { AGENTS, type AgentName, type PhaseId } from '../../model/taxonomy.js';
 import { climbsOut, resolveInside } from '../../repo/sandbox.js';
 import { REPORT_FORMATS, writeReports } from '../../report/write.js';
@@ -120,7 +120,7 @@ export function registerAuditTools(server: McpServer, ctx: ToolContext): void {
       guarded(ctx.redactor, async () => {
         const latest = await latestReport(ctx);
         if (!latest) throw new ToolRefused('No audit report found for this repository; call run_audit first');
-        const report = AuditReport.parse(JSON.parse(await fs.readFile(latest, 'utf8')));
+        const report = parseSavedReport(JSON.parse(await fs.readFile(latest, 'utf8')));
         const siblings = REPORT_FORMATS.map((format) => latest.replace(/\.json$/, `.${format}`));
         const existing = (await Promise.all(siblings.map((p) => fs.access(p).then(() => p, () => undefined)))).filter((p): p is string => p !== undefined);
         const summary = summarise(report, 'stop-ship', existing.map((p) => path.relative(ctx.workspace.root, p)));
