@@ -13,7 +13,7 @@ export interface ProbePassOptions {
   /**
    * `'single'`: every probe on this thread over the whole view (`runProbes`). `'sharded'`: probes that
    * declare `scope: 'file'` run file by file, in worker threads; the rest on this thread meanwhile.
-   * `'auto'`: sharded when the tree is large enough to repay starting workers (today: never; see below).
+   * `'auto'`: one thread until the sharded split pays on real trees (see runProbePass).
    * @default 'auto'
    */
   readonly mode?: 'auto' | 'single' | 'sharded';
@@ -21,13 +21,6 @@ export interface ProbePassOptions {
   readonly workers?: number;
 }
 
-/**
- * `'auto'` shards from this much source. Measured on 2 cores (docs/benchmarks.md, 2026-12-01): sharding
- * is slower than one thread at every size tried (15.35 s against 8.92 s on the 659k-line pinned tree),
- * because the repo-scoped probes on the main thread parse most files again and take as long as the
- * workers; so `'auto'` stays on one thread until that split is rebalanced, and `'sharded'` is opt-in.
- */
-const SHARD_FROM_BYTES = Number.POSITIVE_INFINITY;
 
 /**
  * The probe pass: the same findings and outcomes as `runProbes`, in the same order, whatever the mode.
@@ -37,7 +30,10 @@ const SHARD_FROM_BYTES = Number.POSITIVE_INFINITY;
 export async function runProbePass(view: RepoView, probes: readonly Probe[], redactor: Redactor, options: ProbePassOptions = {}): Promise<ProbeRun> {
   const mode = options.mode ?? 'auto';
   const workers = options.workers ?? os.availableParallelism();
-  if (mode === 'single' || (mode === 'auto' && view.totalBytes < SHARD_FROM_BYTES)) return runProbes(view, probes, redactor);
+  // 'auto' stays on one thread: measured on 2 cores (docs/benchmarks.md, 2026-12-01), sharding is slower
+  // (15.35 s against 8.92 s on the 659k-line pinned tree) because the repo-scoped probes on the main
+  // thread parse most files again and take as long as the workers. Opt in with 'sharded'.
+  if (mode !== 'sharded') return runProbes(view, probes, redactor);
   // Workers load probes from the registry by id, so only the registry's own instances may go there.
   const fileScoped = probes.filter((p) => p.scope === 'file' && (workers === 0 || probeById(p.meta.id) === p));
   if (fileScoped.length === 0) return runProbes(view, probes, redactor);

@@ -1,5 +1,5 @@
 import type { ProbeContext } from '../context.js';
-import { calleeName, enclosingFunction, enclosingLoop, findNodes, isFunctionLike, lineOf, ts } from '../support/ast.js';
+import { calleeName, enclosingFunction, enclosingLoop, findNodes, isFunctionLike, lineOf, topLevelDeclarations, ts } from '../support/ast.js';
 import { appHasAuth } from '../support/auth.js';
 import type { Middleware, Route } from '../support/routes.js';
 import { paidProvider } from '../support/paid-apis.js';
@@ -83,10 +83,7 @@ function localCallees(sf: ts.SourceFile, body: ts.Node): ts.Node[] {
 /** Initialisers of the file's top-level constants: `const perUser = rateLimit(...)`, `const answers = new LRUCache(...)`. */
 function topLevelBindings(sf: ts.SourceFile): Map<string, string> {
   const bindings = new Map<string, string>();
-  for (const statement of sf.statements) {
-    if (!ts.isVariableStatement(statement)) continue;
-    for (const d of statement.declarationList.declarations) if (ts.isIdentifier(d.name) && d.initializer) bindings.set(d.name.text, d.initializer.getText());
-  }
+  for (const [name, d] of topLevelDeclarations(sf)) if (ts.isVariableDeclaration(d) && d.initializer) bindings.set(name, d.initializer.getText());
   return bindings;
 }
 

@@ -1,5 +1,5 @@
 import type { ProbeContext } from '../context.js';
-import { findNodes, lineOf, ts } from '../support/ast.js';
+import { findNodes, lineOf, topLevelDeclarations, ts } from '../support/ast.js';
 import { requestHandlers } from '../support/data-access.js';
 import { prismaModels } from '../support/prisma.js';
 import { mongooseSchemas } from '../support/schema-mongoose.js';
@@ -39,7 +39,8 @@ export default defineProbe({
       const calls = findNodes(handler.body, ts.isCallExpression);
       // A handler that filters a model once (`updateMany({ where: { id, deletedAt: null } })`, then 404s
       // on no match) has checked the row its later reads fetch by the same id.
-      const filteredHere = new Set(calls.filter((c) => filtersOn(c, models, handler.body.getSourceFile())).map(receiverModel));
+      const declarations = topLevelDeclarations(handler.body.getSourceFile());
+      const filteredHere = new Set(calls.filter((c) => filtersOn(c, models, declarations)).map(receiverModel));
       for (const call of calls) {
         const callee = call.expression;
         if (!ts.isPropertyAccessExpression(callee)) continue;
@@ -87,22 +88,11 @@ function receiverModel(call: ts.CallExpression): string {
  * The call's arguments name the model's soft-delete field, directly or through a same-file helper they
  * spread or call (`where: { ...visibleTo(user), projectId }` with `visibleTo` returning `deletedAt: null`).
  */
-function filtersOn(call: ts.CallExpression, models: Map<string, string>, sf: ts.SourceFile): boolean {
+function filtersOn(call: ts.CallExpression, models: Map<string, string>, declarations: ReadonlyMap<string, ts.Node>): boolean {
   const field = models.get(receiverModel(call));
   if (!field) return false;
   return call.arguments.some((arg) => {
     if (arg.getText().includes(field)) return true;
-    return findNodes(arg, ts.isCallExpression).some((inner) => ts.isIdentifier(inner.expression) && helperText(sf, inner.expression.text)?.includes(field));
+    return findNodes(arg, ts.isCallExpression).some((inner) => ts.isIdentifier(inner.expression) && declarations.get(inner.expression.text)?.getText().includes(field));
   });
-}
-
-function helperText(sf: ts.SourceFile, name: string): string | undefined {
-  for (const statement of sf.statements) {
-    if (ts.isFunctionDeclaration(statement) && statement.name?.text === name) return statement.getText();
-    if (ts.isVariableStatement(statement)) {
-      const declaration = statement.declarationList.declarations.find((d) => ts.isIdentifier(d.name) && d.name.text === name);
-      if (declaration) return declaration.getText();
-    }
-  }
-  return undefined;
 }

@@ -168,3 +168,13 @@ export function enclosingLoop(node: ts.Node, stopAt?: ts.Node): ts.IterationStat
   }
   return undefined;
 }
+
+/** The file's top-level named declarations: `function f() {}` and `const f = …` (each declarator). */
+export function topLevelDeclarations(sf: ts.SourceFile): Map<string, ts.FunctionDeclaration | ts.VariableDeclaration> {
+  const found = new Map<string, ts.FunctionDeclaration | ts.VariableDeclaration>();
+  for (const statement of sf.statements) {
+    if (ts.isFunctionDeclaration(statement) && statement.name) found.set(statement.name.text, statement);
+    if (ts.isVariableStatement(statement)) for (const d of statement.declarationList.declarations) if (ts.isIdentifier(d.name)) found.set(d.name.text, d);
+  }
+  return found;
+}
