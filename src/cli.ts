@@ -14,6 +14,14 @@ import type { AgentsOptions } from './agents/orchestrate.js';
 import { VERSION } from './version.js';
 
 export const EXIT = { ok: 0, blocked: 1, usage: 2, internal: 3 } as const;
+/** An interrupted audit exits as the shell expects of a signal: 128 + its number (130 Ctrl-C, 143 SIGTERM). */
+const INTERRUPTED_EXIT: Readonly<Record<string, number>> = { SIGINT: 130, SIGTERM: 143, SIGHUP: 129 };
+
+/** Signals that stop an audit gracefully: the first stops the agents and writes what is known. */
+export interface InterruptWatch {
+  readonly signal: AbortSignal;
+  dispose(): void;
+}
 
 export interface CliIO {
   readonly stdout: { write(text: string): unknown };
@@ -25,6 +33,8 @@ export interface CliIO {
   readonly ask?: (question: string) => Promise<boolean>;
   /** The clock acceptances expire by. @default the system clock */
   readonly now?: () => Date;
+  /** Starts listening for Ctrl-C and SIGTERM for the length of an audit; the abort reason names the signal. */
+  readonly watchInterrupts?: () => InterruptWatch;
 }
 
 const HELP = `prod-audit ${VERSION} — is this application safe to launch to production?
@@ -62,8 +72,16 @@ Agents (they run when ANTHROPIC_API_KEY is set; without it the audit is probes o
   --timeout SECONDS  wall time per agent (default: ${DEFAULT_AGENT_BUDGET.maxWallMs / 1000})
   --concurrency N    agents at once after the system explorer (default: ${DEFAULT_CONCURRENCY})
   --verify           skeptic pass: the owning agent tries to disprove each CRITICAL and HIGH finding
+  --resume [RUN-ID]  continue an interrupted audit (the latest, or the one named): agents that finished
+                     are not run again; the run's flags are reused unless given again
+  --no-cache         run every agent even when a saved result is still valid (the result cache is
+                     keyed by the agent's instructions, model, options and the content of what it read)
+  --state-dir DIR    where checkpoints, the result cache and the lock live (default: <path>/.prod-audit)
 
-Exit codes: 0 ready or conditionally ready, 1 blocked by the gate, 2 usage or input error, 3 internal error.
+Ctrl-C (or SIGTERM) stops the agents and writes a report marked INCOMPLETE, with the command that resumes it.
+
+Exit codes: 0 ready or conditionally ready, 1 blocked by the gate, 2 usage or input error, 3 internal error,
+130 interrupted by Ctrl-C (143 by SIGTERM): an INCOMPLETE report was written.
 `;
 
 export async function main(argv: readonly string[], io: CliIO): Promise<number> {
@@ -97,16 +115,31 @@ async function dispatch(argv: readonly string[], io: CliIO): Promise<number> {
 }
 
 async function audit(args: readonly string[], io: CliIO): Promise<number> {
-  const parsed = parseOptions(args, io.env ?? {});
+  const resume = takeResume(args);
+  let parsed = parseOptions(resume.args, io.env ?? {});
   if (parsed.help) {
     io.stdout.write(HELP);
     return EXIT.ok;
   }
-  const target = path.resolve(io.cwd, parsed.target);
+  let target = path.resolve(io.cwd, parsed.target);
+  let stateDir = parsed.stateDir !== undefined ? path.resolve(io.cwd, parsed.stateDir) : undefined;
+  let runToResume: string | undefined;
+  if (resume.run !== undefined) {
+    // The run's own flags first, then whatever was given again now: the later value wins.
+    const { resolveTarget } = await import('./repo/collect.js');
+    const { findRunToResume, STATE_DIR } = await import('./workflow/run-state.js');
+    target = await resolveTarget(target);
+    const run = await findRunToResume(stateDir ?? path.join(target, STATE_DIR), resume.run, target);
+    parsed = parseOptions([...run.args, ...resume.args], io.env ?? {});
+    stateDir = parsed.stateDir !== undefined ? path.resolve(io.cwd, parsed.stateDir) : stateDir;
+    if (!parsed.agents) throw new UserError('--resume continues an audit with agents, and ANTHROPIC_API_KEY is not set (or --offline is given)', 'Set ANTHROPIC_API_KEY to resume; a probes-only audit has nothing to resume, just run it again.');
+    runToResume = run.runId;
+  }
   // Loaded on demand: the engine pulls in the TypeScript parser, which --help and --version do not need.
   const { runAudit } = await import('./workflow/audit.js');
   const view = await progressView(parsed, io);
   const reportsDir = parsed.out ? path.resolve(io.cwd, parsed.out) : undefined;
+  const interrupts = io.watchInterrupts?.();
   let result;
   let blocked: boolean;
   try {
@@ -120,6 +153,8 @@ async function audit(args: readonly string[], io: CliIO): Promise<number> {
       ...(parsed.since !== undefined ? { since: parsed.since, gatePreExisting: parsed.failOn.preExisting } : {}),
       ...(reportsDir ? { reportsDir } : {}),
       ...(io.now ? { now: io.now } : {}),
+      ...(interrupts ? { interrupt: interrupts.signal } : {}),
+      state: { ...(stateDir ? { dir: stateDir } : {}), ...(runToResume ? { resume: runToResume } : {}), cache: !parsed.noCache, args: parsed.flagArgs },
       onEvent: (event) => view.onEvent(event),
     });
     const { verdict } = result.report;
@@ -127,13 +162,46 @@ async function audit(args: readonly string[], io: CliIO): Promise<number> {
     view.onEvent({ type: 'verdict', rating: verdict.rating, readinessScore: verdict.readinessScore, stopShip: verdict.stopShip.length, blocked });
   } finally {
     view.close();
+    interrupts?.dispose();
   }
   const { report, root, redactor } = result;
   const outDir = reportsDir ?? path.join(root, 'packages', 'docs', 'audits');
   const paths = await writeReports(report, outDir, parsed.formats, redactor);
   if (parsed.json) io.stdout.write(`${JSON.stringify({ type: 'reports', paths })}\n`);
   else io.stdout.write(redactor.redact(renderConsoleSummary(report, paths.map((p) => displayPath(io.cwd, p)))));
+  if (report.incomplete) {
+    const signal = String(interrupts?.signal.reason ?? '');
+    const resumeHint = report.run ? ` Resume with: prod-audit audit ${shellWord(displayPath(io.cwd, root) || '.')} --resume ${report.run.id}` : '';
+    io.stderr.write(`prod-audit: ${report.incomplete.reason}; the report is marked INCOMPLETE.${resumeHint}\n`);
+    return INTERRUPTED_EXIT[signal] ?? 130;
+  }
   return blocked ? EXIT.blocked : EXIT.ok;
+}
+
+/**
+ * `--resume` takes an optional run id, which node's parser cannot say: a following word that looks
+ * like a run id is taken as one; anything else (a path, another flag, nothing) leaves it bare.
+ */
+function takeResume(args: readonly string[]): { args: string[]; run: string | true | undefined } {
+  const rest: string[] = [];
+  let run: string | true | undefined;
+  for (let i = 0; i < args.length; i++) {
+    const arg = args[i]!;
+    if (arg.startsWith('--resume=')) run = arg.slice('--resume='.length) || true;
+    else if (arg === '--resume') {
+      const next = args[i + 1];
+      if (next !== undefined && /^\d{8}T\d{6}Z-[0-9a-f]{6}$/.test(next)) {
+        run = next;
+        i++;
+      } else run = true;
+    } else rest.push(arg);
+  }
+  return { args: rest, run };
+}
+
+/** A path as one shell word: bare when it is plainly safe, single-quoted otherwise. */
+function shellWord(text: string): string {
+  return /^[\w@%+=:,./-]+$/.test(text) ? text : `'${text.replace(/'/g, `'\\''`)}'`;
 }
 
 /**
@@ -235,6 +303,10 @@ interface AuditArgs {
   failFast: boolean;
   phases: PhaseId[] | undefined;
   focus: string[] | undefined;
+  noCache: boolean;
+  stateDir: string | undefined;
+  /** The flags as given, without the path: what a resume repeats. */
+  flagArgs: string[];
 }
 
 type Env = Readonly<Record<string, string | undefined>>;
@@ -289,8 +361,9 @@ function numberFlag(raw: string | undefined, name: string, min: number, max: num
 function parseOptions(args: readonly string[], env: Env): AuditArgs {
   let values;
   let positionals;
+  let tokens;
   try {
-    ({ values, positionals } = parseArgs({
+    ({ values, positionals, tokens } = parseArgs({
       args: [...args],
       allowPositionals: true,
       options: {
@@ -314,7 +387,10 @@ function parseOptions(args: readonly string[], env: Env): AuditArgs {
         timeout: { type: 'string' },
         concurrency: { type: 'string' },
         verify: { type: 'boolean', default: false },
+        'no-cache': { type: 'boolean', default: false },
+        'state-dir': { type: 'string' },
       },
+      tokens: true,
     }));
   } catch (error) {
     throw new UserError((error as Error).message.split('\n')[0]!, 'Run "prod-audit audit --help" for the options.');
@@ -338,6 +414,9 @@ function parseOptions(args: readonly string[], env: Env): AuditArgs {
     throw new UserError(`Expected --context of at most 2000 characters, got ${values.context.length}`, 'Describe the launch in a sentence or two.');
   }
   return {
+    noCache: values['no-cache'],
+    stateDir: values['state-dir'],
+    flagArgs: flagArgsOf(args, tokens),
     agents: agentsOptions(values, env),
     json: values.json,
     failFast: values['fail-fast'],
@@ -352,4 +431,10 @@ function parseOptions(args: readonly string[], env: Env): AuditArgs {
     quiet: values.quiet,
     help: values.help,
   };
+}
+
+/** The arguments minus the positional path (a resume names the path itself). */
+function flagArgsOf(args: readonly string[], tokens: readonly { kind: string; index: number }[]): string[] {
+  const positional = new Set(tokens.filter((t) => t.kind === 'positional').map((t) => t.index));
+  return args.filter((_, i) => !positional.has(i));
 }

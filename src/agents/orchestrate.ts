@@ -12,7 +12,7 @@ import type { Redactor } from '../repo/secrets.js';
 import type { RepoView } from '../repo/view.js';
 import { loadAgent, loadSkill } from './definitions.js';
 import { ROSTER, type AgentRole } from './roster.js';
-import { runAgent, type AgentResult, type SessionParts } from './runtime.js';
+import { runAgent, type AgentResult, type SavedResultsAccess, type SessionParts } from './runtime.js';
 
 export interface AgentsOptions {
   readonly llm: LlmOptions;
@@ -67,15 +67,17 @@ export interface AgentRunHooks {
   readonly onEvent?: EventSink;
   /** Called as each agent finishes, before the next queued one may start; the gate listens here. */
   readonly onResult?: (result: AgentResult) => Promise<void>;
-  /** Aborting cancels queued agents and stops running ones (their findings so far are kept). */
+  /** Aborting cancels queued agents and stops running ones (their findings so far are kept). A string reason ("by the stop-ship gate") is told in their notes. */
   readonly signal?: AbortSignal;
+  /** Checkpoints and the result cache: a still-valid saved result is reused without a model call. */
+  readonly saved?: SavedResultsAccess | undefined;
 }
 
 /** One agent with its probe leads (the probe findings of the probes it owns). */
 export async function runRole(session: AgentsSession, role: AgentRole, probeFindings: readonly Finding[], options: AgentsOptions, hooks: AgentRunHooks, explorerNotes?: string): Promise<AgentResult> {
   const emit = hooks.onEvent ?? (() => {});
   if (hooks.signal?.aborted) {
-    const result = cancelled(role);
+    const result = cancelled(role, hooks.signal.reason);
     emit({ type: 'agent-finished', agent: role.name, status: result.status, findings: 0, turns: 0, tokens: 0, usd: 0, note: result.notes[0]! });
     await hooks.onResult?.(result);
     return result;
@@ -83,7 +85,7 @@ export async function runRole(session: AgentsSession, role: AgentRole, probeFind
   emit({ type: 'agent-started', agent: role.name });
   const [definition, skills] = await Promise.all([loadAgent(role.name), Promise.all(role.skills.map((s) => loadSkill(s)))]);
   const leads = probeFindings.filter((f) => f.sources.some((s) => s.kind === 'probe' && probeById(s.id)?.meta.agent === role.name));
-  const result = await runAgent({ ...session, role, definition, skills, leads, explorerNotes, focus: options.focus ?? [], changed: options.changed, signal: hooks.signal });
+  const result = await runAgent({ ...session, role, definition, skills, leads, explorerNotes, focus: options.focus ?? [], changed: options.changed, signal: hooks.signal, saved: hooks.saved });
   for (const note of result.notes.filter((n) => n.startsWith('stopped:'))) emit({ type: 'budget', agent: role.name, reason: note });
   emit({
     type: 'agent-finished',
@@ -113,7 +115,7 @@ export function selectRoles(options: AgentsOptions, phases?: readonly PhaseId[])
   return { explorer, specialists: ROSTER.filter((role) => role.name !== 'system-explorer' && selected.has(role.name) && inPhases(role)) };
 }
 
-function cancelled(role: AgentRole): AgentResult {
+function cancelled(role: AgentRole, reason: unknown): AgentResult {
   return {
     name: role.name,
     status: 'cancelled',
@@ -121,6 +123,6 @@ function cancelled(role: AgentRole): AgentResult {
     rejectedLeads: [],
     summary: undefined,
     usage: { turns: 0, inputTokens: 0, outputTokens: 0, cacheReadTokens: 0, cacheWriteTokens: 0, usd: 0, startedAt: new Date().toISOString(), durationMs: 0 },
-    notes: ['cancelled by the stop-ship gate before it started'],
+    notes: [`cancelled ${typeof reason === 'string' ? reason : 'by the stop-ship gate'} before it started`],
   };
 }

@@ -13,6 +13,7 @@ import type { AgentDefinition, SkillDefinition } from './definitions.js';
 import { AgentLedger } from './ledger.js';
 import { assignment, systemBlocks } from './prompt.js';
 import type { AgentRole } from './roster.js';
+import { assignmentKey, digestToolResult, ReadLog, type Replay, type ToolCall } from './saved-results.js';
 
 /** The MCP tools an agent may call: the read-only repository view, never the audit itself. */
 const AGENT_MCP_TOOLS = new Set(['list_files', 'read_file', 'search', 'git_log', 'git_diff', 'git_blame', 'system_map']);
@@ -37,8 +38,18 @@ export interface AgentRunInput extends SessionParts {
   readonly focus: readonly string[];
   readonly changed?: { readonly since: string; readonly files: readonly string[] } | undefined;
   readonly explorerNotes?: string;
-  /** Stops the agent from outside (the stop-ship gate); findings so far are kept. */
+  /** Stops the agent from outside (the stop-ship gate, an interrupt); findings so far are kept. */
   readonly signal?: AbortSignal | undefined;
+  /** Saved results (the run's checkpoints, the result cache): a still-valid one is reused instead of asking the model. */
+  readonly saved?: SavedResultsAccess | undefined;
+}
+
+/** Where an agent's result may already be, and where a finished one is kept. */
+export interface SavedResultsAccess {
+  find(agent: AgentRole['name'], key: string, replay: Replay): Promise<AgentResult | undefined>;
+  keep(agent: AgentRole['name'], key: string, log: ReadLog, result: AgentResult): Promise<void>;
+  /** The content hash of a file of the audited snapshot, for the record of what an agent read. */
+  fileHash(file: string): string | undefined;
 }
 
 export interface AgentUsage {
@@ -61,6 +72,8 @@ export interface AgentResult {
   readonly summary: string | undefined;
   readonly usage: AgentUsage;
   readonly notes: string[];
+  /** Set when no model call was made: the result was saved by an earlier run and is still valid. */
+  readonly reused?: { readonly from: 'checkpoint' | 'result-cache'; readonly savedUsd: number };
 }
 
 /**
@@ -68,16 +81,25 @@ export interface AgentResult {
  */
 export async function runAgent(input: AgentRunInput): Promise<AgentResult> {
   const { role } = input;
+  const system = systemBlocks(input.definition, input.skills, input.map, input.explorerNotes);
+  const first = assignment(role, input.leads, input.budget, input.focus, input.changed);
+  const key = assignmentKey({ model: input.model, system, first, tools: input.mcpToolList, budget: input.budget });
+  const replay: Replay = async (call) => digestToolResult(await input.mcp.callTool(call));
+  const saved = await input.saved?.find(role.name, key, replay);
+  if (saved) return saved;
+
   const ledger = new AgentLedger(role.name, role, new Map(input.leads.map((f) => [f.fingerprint, f])));
+  const log = new ReadLog();
   const outcome = await converse({
     ...input,
-    system: systemBlocks(input.definition, input.skills, input.map, input.explorerNotes),
-    first: assignment(role, input.leads, input.budget, input.focus, input.changed),
+    system,
+    first,
     ledgerTools: ledger.tools(),
     done: () => ledger.finished,
     hasResults: () => ledger.findings.length > 0,
+    onToolResult: (call, result) => log.record(call, result, (file) => input.saved?.fileHash(file)),
   });
-  return {
+  const result: AgentResult = {
     name: role.name,
     status: outcome.status,
     findings: ledger.findings,
@@ -86,6 +108,10 @@ export async function runAgent(input: AgentRunInput): Promise<AgentResult> {
     usage: outcome.usage,
     notes: outcome.notes,
   };
+  // Only a run that ended on its own is worth keeping: one cut short by a fault, the wall clock or an
+  // interrupt would come out differently next time.
+  if (outcome.status === 'completed') await input.saved?.keep(role.name, key, log, result);
+  return result;
 }
 
 export interface ConversationInput extends SessionParts {
@@ -97,6 +123,8 @@ export interface ConversationInput extends SessionParts {
   /** True when something was recorded, so a cut-short run is partial rather than failed. */
   readonly hasResults: () => boolean;
   readonly signal?: AbortSignal | undefined;
+  /** Told of every repository tool call as it returns, for the record of what the agent read. */
+  readonly onToolResult?: ((call: ToolCall, result: MCPCallToolResultLike) => void) | undefined;
 }
 
 /**
@@ -110,7 +138,13 @@ export async function converse(input: ConversationInput): Promise<{ status: 'com
   const started = performance.now();
   const startedAt = new Date().toISOString();
   // The MCP bridge expects a tool result with content; ours always has it (no task results).
-  const bridge = { callTool: (params: { name: string; arguments?: Record<string, unknown> }) => input.mcp.callTool(params) as Promise<MCPCallToolResultLike> };
+  const bridge = {
+    callTool: async (params: { name: string; arguments?: Record<string, unknown> }) => {
+      const result = (await input.mcp.callTool(params)) as MCPCallToolResultLike;
+      input.onToolResult?.({ name: params.name, arguments: params.arguments ?? {} }, result);
+      return result;
+    },
+  };
   const repoTools = input.mcpToolList.filter((t) => AGENT_MCP_TOOLS.has(t.name)) as Parameters<typeof mcpTools>[0];
   const tools = [...mcpTools(repoTools, bridge), ...input.ledgerTools];
 
@@ -162,7 +196,7 @@ export async function converse(input: ConversationInput): Promise<{ status: 'com
     return finish('completed');
   } catch (error) {
     const reason = input.signal?.aborted
-      ? 'stopped by the stop-ship gate'
+      ? `stopped ${typeof input.signal.reason === 'string' ? input.signal.reason : 'by the stop-ship gate'}`
       : wall.signal.aborted
         ? `stopped: wall-time budget reached (${Math.round(budget.maxWallMs / 1000)} s)`
         : `failed: ${describe(error)}`;

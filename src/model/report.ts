@@ -67,6 +67,8 @@ export const AgentRun = z.object({
   rejectedLeads: z.array(z.object({ fingerprint: z.string(), reason: z.string() })).describe('Probe findings the agent disputed; they stay in the report'),
   summary: z.string().nullable(),
   notes: z.array(z.string()),
+  reusedFrom: z.enum(['checkpoint', 'result-cache']).nullable().default(null).describe('Set when no model call was made: a saved result was still valid'),
+  savedUsd: z.number().default(0).describe('What the reused result cost when it was made, not spent again'),
 });
 export type AgentRun = z.infer<typeof AgentRun>;
 
@@ -118,6 +120,16 @@ export const AuditReport = z.object({
   changes: ChangeScope.nullable().describe('Diff mode (--since), or null for a whole-repository audit'),
   acceptedRisks: AcceptedRisks.nullable().describe('How .prod-audit/accepted.json applied, or null when there is none'),
   trends: Trends.nullable().describe('Against the previous report of the same root and scope, or null for the first'),
+  run: z
+    .object({ id: z.string(), checkpoints: z.string(), resumed: z.boolean() })
+    .nullable()
+    .default(null)
+    .describe('The checkpointed run (audits with agents), or null'),
+  incomplete: z
+    .object({ reason: z.string(), resume: z.string().nullable() })
+    .nullable()
+    .default(null)
+    .describe('Set when the audit was interrupted: what is here is what was known, and how to continue'),
 });
 export type AuditReport = z.infer<typeof AuditReport>;
 

@@ -1,9 +1,9 @@
-import { randomBytes } from 'node:crypto';
 import fs from 'node:fs/promises';
 import path from 'node:path';
 import type { z } from 'zod';
 import { UserError, isErrnoException } from '../errors.js';
 import { AcceptedFile } from '../model/accepted.js';
+import { writeFileAtomic } from '../state/atomic-file.js';
 
 /** Where accepted risks live, relative to the audited root: committed with the code they excuse. */
 export const ACCEPTED_PATH = '.prod-audit/accepted.json';
@@ -35,13 +35,9 @@ export async function readAcceptedFile(root: string): Promise<AcceptedFile | nul
 export async function writeAcceptedFile(root: string, data: AcceptedFile): Promise<string> {
   const file = path.join(root, ACCEPTED_PATH);
   const text = `${JSON.stringify(AcceptedFile.parse(data), null, 2)}\n`;
-  const temp = `${file}.${randomBytes(6).toString('hex')}.tmp`;
   try {
-    await fs.mkdir(path.dirname(file), { recursive: true });
-    await fs.writeFile(temp, text, { flag: 'wx' });
-    await fs.rename(temp, file);
+    await writeFileAtomic(file, text);
   } catch (error) {
-    await fs.rm(temp, { force: true });
     if (isErrnoException(error)) throw new UserError(`Cannot write ${file}: ${error.code}`, 'Check that the folder is writable.', { cause: error });
     throw error;
   }

@@ -1,6 +1,6 @@
 import type { ClassifiedFinding } from '../model/finding.js';
 import type { AuditReport } from '../model/report.js';
-import { primaryLocation } from './format.js';
+import { costLine, primaryLocation } from './format.js';
 import { standingTag } from './tracking-md.js';
 
 const SHOWN_PER_CLASS = 10;
@@ -9,7 +9,8 @@ const SHOWN_PER_CLASS = 10;
 export function renderConsoleSummary(report: AuditReport, reportPaths: readonly string[]): string {
   const { verdict } = report;
   const byId = new Map(report.findings.map((f) => [f.fingerprint, f]));
-  const lines = [`Production Readiness Verdict: ${verdict.rating}  (readiness ${verdict.readinessScore}/100)`];
+  const lines = [`Production Readiness Verdict: ${verdict.rating}  (readiness ${verdict.readinessScore}/100)${report.incomplete ? '  INCOMPLETE' : ''}`];
+  if (report.incomplete) lines.push(`  INCOMPLETE: ${report.incomplete.reason}; this is what was known when it stopped.`);
   lines.push(...verdict.reasons.map((reason) => `  ${reason}`), '');
   const section = (title: string, ids: readonly string[], numbered: boolean): void => {
     lines.push(`${title} (${ids.length}):`);
@@ -29,7 +30,7 @@ export function renderConsoleSummary(report: AuditReport, reportPaths: readonly 
   }
   if (report.trends) lines.push(`Since the last audit: ${report.trends.counts.new} new, ${report.trends.counts.fixed} fixed, ${report.trends.counts.unchanged} unchanged (readiness ${report.trends.previous.readinessScore} → ${verdict.readinessScore}).`);
   if (report.coverage.mode === 'probes-only') lines.push('Mode: probes only (no API key); agents did not run.');
-  else lines.push(`Agents: ${report.coverage.agents.map((a) => `${a.name} ${a.status}`).join(', ')}; cost $${report.coverage.costUsd.toFixed(4)}.`);
+  else lines.push(`Agents: ${report.coverage.agents.map((a) => `${a.name} ${a.reusedFrom ? 'reused' : a.status}`).join(', ')}; ${costLine(report)}.`);
   if (reportPaths.length > 0) lines.push('', 'Reports:', ...reportPaths.map((p) => `  ${p}`));
   return `${lines.join('\n')}\n`;
 }

@@ -29,6 +29,7 @@ a { color: inherit; }
 .banner .inner { max-width: 1180px; margin: 0 auto; padding: 0 24px; display: grid; grid-template-columns: 1fr auto; gap: 24px; align-items: center; }
 .eyebrow { text-transform: uppercase; letter-spacing: .12em; font-size: 12px; opacity: .85; margin-bottom: 6px; }
 .rating { font-size: 40px; font-weight: 800; letter-spacing: -.01em; }
+.incomplete { margin: 6px 0 10px; padding: 6px 10px; border-radius: 6px; background: rgba(0,0,0,.25); font-weight: 600; }
 .reasons { margin: 10px 0 0; padding: 0; list-style: none; opacity: .95; }
 .reasons li::before { content: "— "; opacity: .7; }
 .meta { margin-top: 14px; font-size: 13px; opacity: .85; }

@@ -61,7 +61,7 @@ function banner(report: AuditReport): string {
 <div class="inner">
 <div>
 <div class="eyebrow">Production readiness verdict · ${esc(target.name)}</div>
-<h1 class="rating" data-rating="${esc(verdict.rating)}">${esc(verdict.rating)}</h1>
+<h1 class="rating" data-rating="${esc(verdict.rating)}">${esc(verdict.rating)}</h1>${report.incomplete ? `<p class="incomplete" id="incomplete"><b>INCOMPLETE</b> — ${esc(report.incomplete.reason)}; this is what was known when it stopped.${report.incomplete.resume ? ` Resume from the audited folder with <code>${esc(report.incomplete.resume)}</code>.` : ''}</p>` : ''}
 <ul class="reasons">${verdict.reasons.map((r) => `<li>${esc(r)}</li>`).join('')}</ul>
 <div class="chips">${chips}</div>
 <div class="meta">Audited ${esc(report.finishedAt.slice(0, 16).replace('T', ' '))} UTC${git} · ${report.coverage.mode === 'agents' ? 'probes and agents' : 'probes only'} · strictness ${esc(report.context.strictness)}</div>

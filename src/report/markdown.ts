@@ -1,7 +1,7 @@
 import type { ClassifiedFinding } from '../model/finding.js';
 import type { AuditReport, CategoryStatus } from '../model/report.js';
 import { CATEGORIES, PHASES, type Category } from '../model/taxonomy.js';
-import { cell, fence, location, primaryLocation, sourcesOf } from './format.js';
+import { cell, costLine, fence, location, primaryLocation, sourcesOf } from './format.js';
 import { TROUBLESHOOTING } from './troubleshooting.js';
 import { acceptanceLines, acceptedSection, changesSection, standingTag, trendsSection } from './tracking-md.js';
 
@@ -20,6 +20,9 @@ export function renderMarkdown(report: AuditReport): string {
   const pick = (ids: readonly string[]): ClassifiedFinding[] => ids.map((id) => byId.get(id)!).filter(Boolean);
 
   out.push(`# Production Readiness Audit: ${report.target.name}`, '');
+  if (report.incomplete) {
+    out.push(`> **INCOMPLETE** — ${report.incomplete.reason}. This report holds what was known when the audit stopped; categories whose agents did not finish are NOT AUDITED.${report.incomplete.resume ? ` Resume from the audited folder with \`${report.incomplete.resume}\`.` : ''}`, '');
+  }
   out.push(`Audited ${report.finishedAt.slice(0, 10)} by prod-audit ${report.tool.version}${gitLine(report)}.`, '');
   out.push(...verdictBlock(report, pick), '');
   out.push(...executiveSummary(report), '');
@@ -133,14 +136,16 @@ function scoringMatrix(report: AuditReport): string[] {
 function agentsSection(report: AuditReport): string[] {
   const { agents } = report.coverage;
   if (agents.length === 0) return [];
+  const sum = (pick: (a: (typeof agents)[number]) => number): number => agents.reduce((n, a) => n + pick(a), 0);
   const out = [
     '## Agents',
     '',
-    `Model \`${report.coverage.model}\`; total cost $${report.coverage.costUsd.toFixed(4)}.`,
+    `Model \`${report.coverage.model}\`; ${costLine(report)}.${report.run ? ` Run \`${report.run.id}\`${report.run.resumed ? ' (resumed)' : ''}.` : ''}`,
     '',
-    '| agent | status | turns | input tokens | output tokens | cache read | cost | findings kept / reported |',
-    '|-------|--------|-------|--------------|---------------|------------|------|--------------------------|',
-    ...agents.map((a) => `| ${a.name} | ${a.status} | ${a.turns} | ${a.inputTokens} | ${a.outputTokens} | ${a.cacheReadTokens} | $${a.usd.toFixed(4)} | ${a.findingsKept} / ${a.findingsReported} |`),
+    '| agent | status | turns | input tokens | output tokens | prompt cache read | cost | result | findings kept / reported |',
+    '|-------|--------|-------|--------------|---------------|-------------------|------|--------|--------------------------|',
+    ...agents.map((a) => `| ${a.name} | ${a.status} | ${a.turns} | ${a.inputTokens} | ${a.outputTokens} | ${a.cacheReadTokens} | $${a.usd.toFixed(4)} | ${reuse(a)} | ${a.findingsKept} / ${a.findingsReported} |`),
+    `| **total** | | ${sum((a) => a.turns)} | ${sum((a) => a.inputTokens)} | ${sum((a) => a.outputTokens)} | ${sum((a) => a.cacheReadTokens)} | $${report.coverage.costUsd.toFixed(4)} | ${agents.filter((a) => a.reusedFrom).length} reused | ${sum((a) => a.findingsKept)} / ${sum((a) => a.findingsReported)} |`,
     '',
   ];
   for (const a of agents) {
@@ -149,6 +154,12 @@ function agentsSection(report: AuditReport): string[] {
     if (notes.length > 0) out.push(...notes.map((n) => `- ${a.name}: ${n}`), '');
   }
   return out;
+}
+
+function reuse(a: AuditReport['coverage']['agents'][number]): string {
+  if (a.reusedFrom === 'checkpoint') return `from the run checkpoint (saved $${a.savedUsd.toFixed(4)})`;
+  if (a.reusedFrom === 'result-cache') return `from the result cache (saved $${a.savedUsd.toFixed(4)})`;
+  return 'new';
 }
 
 function stopShipList(stop: ClassifiedFinding[]): string[] {

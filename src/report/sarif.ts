@@ -53,7 +53,7 @@ export function buildSarif(report: AuditReport, probes: readonly ProbeMeta[]): L
         automationDetails: { id: `prod-audit/${report.target.name}/${report.finishedAt}` },
         invocations: [
           {
-            executionSuccessful: report.coverage.probes.every((p) => p.status !== 'error'),
+            executionSuccessful: !report.incomplete && report.coverage.probes.every((p) => p.status !== 'error'),
             startTimeUtc: report.startedAt,
             endTimeUtc: report.finishedAt,
             toolExecutionNotifications: report.coverage.probes

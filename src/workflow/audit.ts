@@ -16,9 +16,10 @@ import type { ProbeOutcome } from '../probes/run.js';
 import type { Probe } from '../probes/types.js';
 import { readAcceptedFile } from '../repo/accepted-file.js';
 import { collectRepo, type CollectOptions } from '../repo/collect.js';
-import { readChangeSet, restrictTo } from '../repo/diff.js';
+import { readChangeSet, restrictTo, type ChangeSet } from '../repo/diff.js';
 import { redactorFor } from '../repo/redactor.js';
 import type { Redactor } from '../repo/secrets.js';
+import type { RepoView } from '../repo/view.js';
 import { launchClassOf } from '../verdict/classify.js';
 import { judge, mergeFindings, verifyEvidence, type DroppedFinding } from '../verdict/index.js';
 import { compareWithPrevious } from '../verdict/trends.js';
@@ -29,6 +30,7 @@ import { StopShipGate, type GateOptions } from './gate.js';
 import { parseLaunchContext } from './launch-context.js';
 import { findPreviousReport } from './history.js';
 import { PhaseMachine } from './phases.js';
+import { RunState, type RunStateOptions } from './run-state.js';
 import { Standing } from './standing.js';
 import { buildSystemMap } from './system-map.js';
 import { detectSystemType, PRIORITY } from './system-type.js';
@@ -53,6 +55,13 @@ export interface AuditOptions extends CollectOptions {
   readonly gatePreExisting?: boolean;
   /** Where earlier JSON reports are, for trends. @default <root>/packages/docs/audits */
   readonly reportsDir?: string;
+  /**
+   * Checkpoints, resume and the result cache, for audits with agents (probes alone are cheap to
+   * repeat). false turns all three off. @default on, under <root>/.prod-audit
+   */
+  readonly state?: RunStateOptions | false;
+  /** An interrupt (Ctrl-C, SIGTERM): agents stop, and the report says INCOMPLETE. Its reason names the signal. */
+  readonly interrupt?: AbortSignal;
 }
 
 export interface AuditResult {
@@ -73,23 +82,40 @@ export async function runAudit(options: AuditOptions): Promise<AuditResult> {
   const now = options.now ?? (() => new Date());
   const emit: EventSink = options.onEvent ?? (() => {});
   const startedAt = now().toISOString();
-  const wanted = (phase: PhaseId): boolean => !options.phases || options.phases.includes(phase);
 
   // Collect first: a wrong target is reported before anything else is printed.
   const view = await collectRepo(options.target, options);
   // Then the inputs a person wrote or named: a bad ref or a broken accepted.json stops here, before any work.
   const changes = options.since !== undefined ? restrictTo(await readChangeSet(view.root, options.since), new Set(view.files.map((f) => f.path))) : undefined;
   const standing = new Standing(changes, await readAcceptedFile(view.root), now());
+  const redactor = redactorFor(view);
+  const state = options.agents && options.state !== false ? await RunState.open(view, redactor, options.state ?? {}, now(), emit) : undefined;
+  if (options.agents && options.state !== false && !state) emit({ type: 'error', message: 'checkpoints and the result cache are off: the state folder cannot be written' });
+  try {
+    const result = await phases(options, view, changes, standing, redactor, state, now, emit, startedAt);
+    await state?.close(result.report.incomplete ? 'interrupted' : 'complete', result.report.incomplete?.reason);
+    return result;
+  } catch (error) {
+    // The manifest still says running: a resume picks up from the last checkpoint.
+    await state?.abandon();
+    throw error;
+  }
+}
+
+async function phases(options: AuditOptions, view: RepoView, changes: ChangeSet | undefined, standing: Standing, redactor: Redactor, state: RunState | undefined, now: () => Date, emit: EventSink, startedAt: string): Promise<AuditResult> {
+  const wanted = (phase: PhaseId): boolean => !options.phases || options.phases.includes(phase);
+  const interruptedBy = (): string | undefined => (options.interrupt?.aborted ? String(options.interrupt.reason ?? 'an interrupt') : undefined);
   const machine = new PhaseMachine(emit);
 
   machine.start(1);
   const context = parseLaunchContext(options.context);
+  await state?.savePhase('1-context', context);
   machine.finish(1, `strictness ${context.strictness}`);
 
   machine.start(2);
-  const redactor = redactorFor(view);
   const map = buildSystemMap(new ProbeContext(view));
   const systemType = detectSystemType(map, options.context);
+  await state?.savePhase('2-system-map', { systemType, map });
   const focus = options.focus && options.focus.length > 0 ? resolveFocus(options.focus, view, map) : undefined;
   const focused = options.agents && focus ? { ...options.agents, focus: [...focus.terms, ...[...focus.files].slice(0, 200)] } : options.agents;
   const agentsOptions = focused && changes ? { ...focused, changed: { since: changes.since, files: [...changes.files.keys()].slice(0, 500) } } : focused;
@@ -100,7 +126,13 @@ export async function runAudit(options: AuditOptions): Promise<AuditResult> {
   const gate = new StopShipGate({ ...options.gate, mode: gateMode }, emit);
   try {
     const roles = agentsOptions ? selectRoles(agentsOptions, options.phases) : { explorer: undefined, specialists: [] };
-    const explorer = session && roles.explorer ? await runRole(session, roles.explorer, [], agentsOptions!, { onEvent: emit }) : undefined;
+    const stopReason = (): string => (interruptedBy() ? `by an interrupt (${interruptedBy()})` : 'by the stop-ship gate');
+    const explorerStop = new AbortController();
+    const stopExplorer = (): void => explorerStop.abort(stopReason());
+    options.interrupt?.addEventListener('abort', stopExplorer, { once: true });
+    if (options.interrupt?.aborted) stopExplorer();
+    const explorer = session && roles.explorer ? await runRole(session, roles.explorer, [], agentsOptions!, { onEvent: emit, signal: explorerStop.signal, saved: state }) : undefined;
+    options.interrupt?.removeEventListener('abort', stopExplorer);
     machine.finish(2, `${map.routes.length} routes, ${map.externalServices.length} external services`);
 
     const parallel = PARALLEL_PHASES.filter(wanted);
@@ -108,7 +140,9 @@ export async function runAudit(options: AuditOptions): Promise<AuditResult> {
     machine.start(...parallel);
 
     const selectedProbes = (options.probes ?? PROBES).filter((probe) => wanted(probe.meta.phase));
-    const run = await runProbePass(view, selectedProbes, redactor);
+    const saved = await state?.savedProbeRun();
+    const run = saved ?? (await runProbePass(view, selectedProbes, redactor));
+    if (!saved) await state?.saveProbeRun(run);
     const dropped: DroppedFinding[] = [];
     const probeFindings = inScope(verifyEvidence(run.findings, view, redactor), focus, dropped);
     const coverage = coverageByCategory(selectedProbes, run.outcomes);
@@ -118,30 +152,36 @@ export async function runAudit(options: AuditOptions): Promise<AuditResult> {
     const agentFindings: Finding[] = [];
     if (session && roles.specialists.length > 0) {
       const cancel = new AbortController();
-      if (gate.stopped) cancel.abort();
+      const stop = (): void => cancel.abort(stopReason());
+      options.interrupt?.addEventListener('abort', stop, { once: true });
+      if (gate.stopped || options.interrupt?.aborted) stop();
       const results = await runInParallel(session, roles.specialists, probeFindings, agentsOptions!, {
         onEvent: emit,
         signal: cancel.signal,
+        saved: state,
         onResult: async (result) => {
           const checked = verifyEvidence(result.findings, view, redactor);
           const kept = inScope(checked, focus, dropped);
           dropped.push(...checked.dropped.map((d) => ({ title: `${d.title} (${result.name})`, reason: d.reason })));
           agentFindings.push(...kept);
           agentRuns.push(toAgentRun(result, kept.length, checked.dropped));
-          if ((await arrive(kept, result.name, context, machine, gate, emit, gates)) === 'stop') cancel.abort();
+          if ((await arrive(kept, result.name, context, machine, gate, emit, gates)) === 'stop') stop();
         },
       }, explorer?.summary);
+      options.interrupt?.removeEventListener('abort', stop);
       for (const result of results) countAgentCoverage(coverage, result);
     }
-    const stoppedNote = gate.stopped ? `stopped by the stop-ship gate in phase ${gate.trigger!.phase}` : undefined;
+    const interrupted = interruptedBy();
+    const stoppedNote = interrupted ? `interrupted (${interrupted})` : gate.stopped ? `stopped by the stop-ship gate in phase ${gate.trigger!.phase}` : undefined;
     for (const phase of parallel) machine.finish(phase, stoppedNote);
 
     machine.start(9);
     let findings = mergeFindings([...probeFindings, ...agentFindings]);
-    if (session && agentsOptions?.verify && !gate.stopped) findings = applyVerifications(findings, await skepticPass(session, findings), dropped);
+    if (session && agentsOptions?.verify && !gate.stopped && !interrupted) findings = applyVerifications(findings, await skepticPass(session, findings), dropped);
     const result = judge({ findings, context, coverage, accepted: standing.acceptedAmong(findings) });
     const classified = standing.annotate(result.findings);
-    machine.finish(9, result.verdict.rating);
+    await state?.savePhase('9-verdict', { verdict: result.verdict, scores: result.scores });
+    machine.finish(9, interrupted ? `${result.verdict.rating}, INCOMPLETE` : result.verdict.rating);
     const previous = await findPreviousReport(options.reportsDir ?? path.join(view.root, 'packages', 'docs', 'audits'), {
       name: path.basename(view.root),
       phases: options.phases ? [...options.phases] : null,
@@ -182,6 +222,9 @@ export async function runAudit(options: AuditOptions): Promise<AuditResult> {
       changes: standing.changeScope(classified),
       acceptedRisks: standing.acceptedRisks(classified),
       trends: previous ? compareWithPrevious({ findings: classified, readinessScore: result.verdict.readinessScore, mode }, previous.report, previous.file) : null,
+      // Paths relative to the root: a report is shared, and where the checkout sits is nobody's business.
+      run: state ? { id: state.runId, checkpoints: path.relative(view.root, state.runDir).split(path.sep).join('/'), resumed: state.resumed } : null,
+      incomplete: interrupted ? { reason: `interrupted by ${interrupted}`, resume: state ? `prod-audit audit . --resume ${state.runId}` : null } : null,
     };
     return { report, root: view.root, redactor };
   } finally {
@@ -228,6 +271,8 @@ function toAgentRun(r: AgentResult, kept: number, rejected: readonly DroppedFind
     rejectedLeads: r.rejectedLeads,
     summary: r.summary ?? null,
     notes: [...r.notes, ...(rejected.length > 0 ? [`${rejected.length} finding(s) dropped: cited evidence did not match the file`] : [])],
+    reusedFrom: r.reused?.from ?? null,
+    savedUsd: r.reused?.savedUsd ?? 0,
   };
 }
 
