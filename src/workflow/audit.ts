@@ -18,6 +18,7 @@ import { readAcceptedFile } from '../repo/accepted-file.js';
 import { collectRepo, type CollectOptions } from '../repo/collect.js';
 import { readChangeSet, restrictTo, type ChangeSet } from '../repo/diff.js';
 import { redactorFor } from '../repo/redactor.js';
+import { climbsOut } from '../repo/sandbox.js';
 import type { Redactor } from '../repo/secrets.js';
 import type { RepoView } from '../repo/view.js';
 import { launchClassOf } from '../verdict/classify.js';
@@ -84,7 +85,7 @@ export async function runAudit(options: AuditOptions): Promise<AuditResult> {
   const startedAt = now().toISOString();
 
   // Collect first: a wrong target is reported before anything else is printed.
-  const view = await collectRepo(options.target, options);
+  const view = await collectRepo(options.target, { ...options, exclude: [...(options.exclude ?? []), ...ownReports(options)] });
   // Then the inputs a person wrote or named: a bad ref or a broken accepted.json stops here, before any work.
   const changes = options.since !== undefined ? restrictTo(await readChangeSet(view.root, options.since), new Set(view.files.map((f) => f.path))) : undefined;
   const standing = new Standing(changes, await readAcceptedFile(view.root), now());
@@ -169,7 +170,7 @@ async function phases(options: AuditOptions, view: RepoView, changes: ChangeSet 
         },
       }, explorer?.summary);
       options.interrupt?.removeEventListener('abort', stop);
-      for (const result of results) countAgentCoverage(coverage, result);
+      for (const result of results) countAgentCoverage(coverage, result, interruptedBy() !== undefined);
     }
     const interrupted = interruptedBy();
     const stoppedNote = interrupted ? `interrupted (${interrupted})` : gate.stopped ? `stopped by the stop-ship gate in phase ${gate.trigger!.phase}` : undefined;
@@ -230,6 +231,13 @@ async function phases(options: AuditOptions, view: RepoView, changes: ChangeSet 
   } finally {
     await session?.close();
   }
+}
+
+/** Reports written inside the audited tree (--out audits) are ours, not the application's: never audited. */
+function ownReports(options: AuditOptions): string[] {
+  if (!options.reportsDir) return [];
+  const inside = path.relative(path.resolve(options.target), path.resolve(options.reportsDir));
+  return inside && !climbsOut(inside) ? [`/${inside.split(path.sep).join('/')}/`] : [];
 }
 
 /**
@@ -301,11 +309,14 @@ function applyVerifications(findings: Finding[], outcomes: ReadonlyMap<string, V
 
 type Coverage = Map<Category, { ran: number; notApplicable: number; errored: number }>;
 
-/** An agent that ran (fully or in part) audited its categories; one that failed or never started did not. */
-function countAgentCoverage(coverage: Coverage, result: AgentResult): void {
+/**
+ * An agent that ran (fully, or until a budget stopped it) audited its categories; one that failed,
+ * never started, or was cut short by an interrupt did not.
+ */
+function countAgentCoverage(coverage: Coverage, result: AgentResult, interrupted: boolean): void {
   for (const category of roleOf(result.name).categories) {
     const entry = coverage.get(category) ?? { ran: 0, notApplicable: 0, errored: 0 };
-    if (result.status === 'failed' || result.status === 'cancelled') entry.errored++;
+    if (result.status === 'failed' || result.status === 'cancelled' || (interrupted && result.status === 'partial')) entry.errored++;
     else entry.ran++;
     coverage.set(category, entry);
   }

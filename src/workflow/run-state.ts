@@ -214,11 +214,10 @@ async function findResumable(dir: string, resume: string | true, root: string): 
   if (resume !== true && !isRunId(resume)) throw new UserError(`"${resume}" is not a run id`, 'Run ids look like 20261201T160000Z-a1b2c3; see the folders under .prod-audit/runs/.');
   for (const id of ids) {
     const file = path.join(runsDir, id, 'run.json');
-    const raw = await readJsonIfValid(file);
-    if (raw === undefined && resume !== true) {
-      throw new UserError(`No run ${id} to resume (no readable ${file})`, 'Run the audit without --resume, or name a run under .prod-audit/runs/.');
+    if (resume !== true && !(await exists(file))) {
+      throw new UserError(`No run ${id} to resume (no ${file})`, 'Run the audit without --resume, or name a run under .prod-audit/runs/.');
     }
-    const parsed = RunManifest.safeParse(raw);
+    const parsed = RunManifest.safeParse(await readJsonIfValid(file));
     if (!parsed.success) {
       if (resume !== true) throw new UserError(`The checkpoint ${file} is corrupt`, 'Run the audit again without --resume; finished agents are still reused from the result cache.');
       continue;
@@ -231,6 +230,13 @@ async function findResumable(dir: string, resume: string | true, root: string): 
     return parsed.data;
   }
   throw new UserError(`No interrupted audit to resume in ${runsDir}`, 'Run the audit without --resume.');
+}
+
+async function exists(file: string): Promise<boolean> {
+  return fs.access(file).then(
+    () => true,
+    () => false,
+  );
 }
 
 async function listRunIds(runsDir: string): Promise<string[]> {
