@@ -1,7 +1,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { estimateAgent, estimateAudit, OUTPUT_TOKENS, type AgentPlan, type PlannedTurn } from '../../src/agents/estimate.js';
+import { estimateAgent, estimateAudit, OUTPUT_TOKENS, planReading, type AgentPlan, type PlannedTurn } from '../../src/agents/estimate.js';
 import type { AgentsOptions } from '../../src/agents/orchestrate.js';
 import { DEFAULT_AGENT_BUDGET } from '../../src/llm/budget.js';
 import { runAudit } from '../../src/workflow/audit.js';
@@ -208,6 +208,49 @@ describe('runDryRun', () => {
     expect(plan.estimate.agents[0]).toMatchObject({ turns: 5, cappedBy: 'turns' });
     expect(plan.estimate.exceedsBudget).toBe(true);
   });
+
+  it('honours --focus: every planned read is inside it', async () => {
+    const plan = await runDryRun({ target: flawedShop(), focus: ['auth'] });
+    expect(plan.focus!.files).toBeGreaterThan(0);
+    const reads = plan.estimate.agents.flatMap((a) => a.files);
+    expect(reads.length).toBeGreaterThan(0);
+    for (const file of reads) expect(file).toMatch(/auth/);
+  });
+});
+
+describe('planReading', () => {
+  const map = {
+    languages: {}, packages: [{ path: 'package.json', name: 'x', dependencies: [], scripts: [] }],
+    entryPoints: [{ file: 'src/server.ts', line: 1, kind: 'http-listen' as const, detail: 'listen' }],
+    routes: [{ method: 'POST' as const, path: '/pay', file: 'src/routes/pay.ts', line: 3, framework: 'express' as const, authenticated: false, guards: [] }],
+    dataStores: [], models: [{ name: 'User', file: 'prisma/schema.prisma', line: 1 }], externalServices: [], envVars: [],
+    deployFiles: ['Dockerfile'], trustBoundaries: [], limits: { routes: 1, truncated: false, omitted: [] },
+  };
+  const files = [
+    { path: 'package.json', bytes: 500, language: 'json' },
+    { path: 'src/server.ts', bytes: 300, language: 'typescript' },
+    { path: 'src/routes/pay.ts', bytes: 4000, language: 'typescript' },
+    { path: 'src/big.ts', bytes: 90_000, language: 'typescript' },
+    { path: 'src/huge.ts', bytes: 200_000, language: 'typescript' },
+    { path: 'src/jobs/sync.ts', bytes: 800, language: 'typescript' },
+    { path: 'prisma/schema.prisma', bytes: 2000, language: 'prisma' },
+    { path: 'src/config.ts', bytes: 700, language: 'typescript' },
+    { path: 'Dockerfile', bytes: 200, language: 'dockerfile' },
+    { path: 'tests/pay.test.ts', bytes: 5000, language: 'typescript' },
+  ];
+  const plan = (name: Parameters<typeof planReading>[0], leadFiles: string[] = []) => planReading(name, { map, files, leadFiles }).map((f) => f.path);
+
+  it('reads the lead files first, most cited first, then the files of the role', () => {
+    expect(plan('security-auditor', ['src/config.ts', 'src/server.ts', 'src/server.ts'])).toEqual(['src/server.ts', 'src/config.ts', 'src/routes/pay.ts']);
+    expect(plan('reliability-auditor')).toEqual(['prisma/schema.prisma', 'src/jobs/sync.ts']);
+    expect(plan('ops-auditor')).toEqual(['Dockerfile', 'src/config.ts', 'src/server.ts']);
+    expect(plan('system-explorer')).toEqual(['package.json', 'src/server.ts']);
+  });
+
+  it('keeps within the read budget: the largest sources for code, a file over the budget passed over', () => {
+    expect(plan('code-auditor')).toEqual(['src/big.ts', 'src/routes/pay.ts', 'src/jobs/sync.ts', 'src/config.ts', 'src/server.ts']);
+    expect(planReading('code-auditor', { map, files, leadFiles: [], budget: { files: 2, chars: 1_000_000 } }).map((f) => f.path)).toEqual(['src/huge.ts', 'src/big.ts']);
+  });
 });
 
 describe('prod-audit audit --dry-run', () => {
@@ -219,7 +262,9 @@ describe('prod-audit audit --dry-run', () => {
     const out = stdout.join('');
     expect(code).toBe(0);
     expect(out).toMatch(/security-auditor/);
-    expect(out).toMatch(/total/);
+    expect(out).toMatch(/^agent +files +bytes +leads +turns +input tok +cached +output tok +USD$/m);
+    expect(out).toMatch(/^total /m);
+    expect(out).toMatch(/Agents +would run: model claude-sonnet-5-5/);
     expect(fs.existsSync(path.join(root, 'packages', 'docs', 'audits'))).toBe(false);
     expect(fake.requests).toHaveLength(0);
   });
