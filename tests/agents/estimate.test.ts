@@ -8,6 +8,7 @@ import { runAudit } from '../../src/workflow/audit.js';
 import { runDryRun } from '../../src/workflow/dry-run.js';
 import { main } from '../../src/cli.js';
 import { startFakeAnthropic, systemText, toolUse, type FakeAnthropic, type RecordedRequest, type Step } from '../helpers/fake-anthropic.js';
+import { git } from '../helpers/git.js';
 import { captureIO, makeTree } from '../helpers/tree.js';
 
 let fake: FakeAnthropic | undefined;
@@ -133,7 +134,8 @@ describe('the dry-run estimate against a run of typical agents', () => {
       const actual = recordedTokens(requests);
       return { agent: a.name, estimatedTurns: a.turns, recordedTurns: requests.length, estimated: a.inputTokens + a.outputTokens, recorded: actual, ratio: +((a.inputTokens + a.outputTokens) / actual).toFixed(3) };
     });
-    console.log(JSON.stringify({ estimated, recorded, ratio: +(estimated / recorded).toFixed(3), usd: plan.estimate.total.usd, recordedUsd: report.coverage.costUsd, rows }, null, 1));
+    // The figures, for the record: estimate vs what the fake server counted, in total and per agent.
+    console.log(`dry-run estimate ${estimated} tokens ($${plan.estimate.total.usd.toFixed(3)}) vs recorded ${recorded} ($${report.coverage.costUsd.toFixed(3)}): ×${(estimated / recorded).toFixed(3)}\n${rows.map((r) => `  ${r.agent}: ${r.estimated} vs ${r.recorded} (×${r.ratio}), turns ${r.estimatedTurns} vs ${r.recordedTurns}`).join('\n')}`);
 
     expect(estimated).toBeGreaterThanOrEqual(recorded * 0.7);
     expect(estimated).toBeLessThanOrEqual(recorded * 1.3);
@@ -215,6 +217,21 @@ describe('runDryRun', () => {
     const reads = plan.estimate.agents.flatMap((a) => a.files);
     expect(reads.length).toBeGreaterThan(0);
     for (const file of reads) expect(file).toMatch(/auth/);
+  });
+});
+
+describe('runDryRun --since', () => {
+  it('puts the changed files first among those of each role', async () => {
+    const root = flawedShop();
+    git(root, 'init', '-q');
+    git(root, 'add', '-A');
+    git(root, 'commit', '-qm', 'shop');
+    fs.appendFileSync(path.join(root, 'src/config.ts'), '\nexport const retries = 3;\n');
+    const plan = await runDryRun({ target: root, since: 'HEAD', agents: { agents: ['ops-auditor'] } });
+    expect(plan.since).toEqual({ ref: 'HEAD', changedFiles: 1 });
+    const files = plan.estimate.agents[0]!.files;
+    expect(files.indexOf('src/config.ts')).toBeGreaterThanOrEqual(0);
+    expect(files.indexOf('src/config.ts')).toBeLessThan(files.indexOf('docker-compose.yml'));
   });
 });
 
