@@ -61,6 +61,8 @@ Options:
   --focus LIST       paths, globs or topics (auth, billing, payments, migrations, webhooks, admin, uploads,
                      data, deploy); findings elsewhere are out of scope for the run
   --fail-fast        stop at the first stop-ship finding: cancel queued work and give the verdict now
+  --dry-run          the plan and a cost estimate per agent (files, tokens, turns, USD), then exit 0: no model
+                     call, no report; with or without ANTHROPIC_API_KEY (--json: the plan as one JSON object)
 
 Agents (they run when ANTHROPIC_API_KEY is set; without it the audit is probes only):
   --offline          probes only, even with a key
@@ -135,6 +137,10 @@ async function audit(args: readonly string[], io: CliIO): Promise<number> {
     if (!parsed.agents) throw new UserError('--resume continues an audit with agents, and ANTHROPIC_API_KEY is not set (or --offline is given)', 'Set ANTHROPIC_API_KEY to resume; a probes-only audit has nothing to resume, just run it again.');
     runToResume = run.runId;
   }
+  if (parsed.dryRun) {
+    if (runToResume) throw new UserError('--dry-run estimates a whole audit, and --resume continues one', 'Drop one of them.');
+    return dryRun(parsed, target, io);
+  }
   // Loaded on demand: the engine pulls in the TypeScript parser, which --help and --version do not need.
   const { runAudit } = await import('./workflow/audit.js');
   const view = await progressView(parsed, io);
@@ -176,6 +182,24 @@ async function audit(args: readonly string[], io: CliIO): Promise<number> {
     return INTERRUPTED_EXIT[signal] ?? 130;
   }
   return blocked ? EXIT.blocked : EXIT.ok;
+}
+
+/** --dry-run: phases 1–2 and the probes for real, then what each agent would read and cost; nothing is sent or written. */
+async function dryRun(parsed: AuditArgs, target: string, io: CliIO): Promise<number> {
+  const { runDryRun } = await import('./workflow/dry-run.js');
+  const { renderDryRun } = await import('./report/dry-run-text.js');
+  const probesOnlyBecause = parsed.offline ? '--offline is given' : !parsed.agents?.llm.apiKey ? 'ANTHROPIC_API_KEY is not set' : undefined;
+  const plan = await runDryRun({
+    target,
+    context: parsed.context,
+    ...(parsed.agents ? { agents: parsed.agents } : {}),
+    ...(parsed.phases ? { phases: parsed.phases } : {}),
+    ...(parsed.focus ? { focus: parsed.focus } : {}),
+    ...(parsed.since !== undefined ? { since: parsed.since } : {}),
+    ...(probesOnlyBecause ? { probesOnlyBecause } : {}),
+  });
+  io.stdout.write(parsed.json ? `${JSON.stringify(plan)}\n` : renderDryRun(plan));
+  return EXIT.ok;
 }
 
 /**
@@ -301,6 +325,8 @@ interface AuditArgs {
   agents: AgentsOptions | undefined;
   json: boolean;
   failFast: boolean;
+  dryRun: boolean;
+  offline: boolean;
   phases: PhaseId[] | undefined;
   focus: string[] | undefined;
   noCache: boolean;
@@ -315,7 +341,8 @@ type Env = Readonly<Record<string, string | undefined>>;
 function agentsOptions(values: Record<string, string | boolean | undefined>, env: Env): AgentsOptions | undefined {
   const apiKey = env.ANTHROPIC_API_KEY?.trim();
   const agentFlags = ['model', 'base-url', 'agents', 'max-turns', 'budget-usd', 'timeout', 'concurrency', 'verify'].filter((f) => values[f] !== undefined && values[f] !== false);
-  if (values.offline || !apiKey) {
+  // A dry run estimates the agents with or without a key: their options are read either way.
+  if ((values.offline || !apiKey) && values['dry-run'] !== true) {
     if (!values.offline && agentFlags.length > 0) {
       throw new UserError(`--${agentFlags[0]} needs the agents, and ANTHROPIC_API_KEY is not set`, 'Set ANTHROPIC_API_KEY, or drop the agent flags for a probes-only audit.');
     }
@@ -330,7 +357,7 @@ function agentsOptions(values: Record<string, string | boolean | undefined>, env
   const maxTurns = numberFlag(text('max-turns'), 'max-turns', 1, 500, true);
   const timeout = numberFlag(text('timeout'), 'timeout', 1, 24 * 3600, false);
   return {
-    llm: { apiKey, ...(baseURL ? { baseURL } : {}), model: text('model') ?? DEFAULT_MODEL },
+    llm: { apiKey: apiKey ?? '', ...(baseURL ? { baseURL } : {}), model: text('model') ?? DEFAULT_MODEL },
     budget: { ...(maxTurns !== undefined ? { maxTurns } : {}), ...(timeout !== undefined ? { maxWallMs: timeout * 1000 } : {}) },
     maxUsd: numberFlag(text('budget-usd'), 'budget-usd', 0.01, 10_000, false) ?? DEFAULT_BUDGET_USD,
     concurrency: numberFlag(text('concurrency'), 'concurrency', 1, 16, true) ?? DEFAULT_CONCURRENCY,
@@ -376,6 +403,7 @@ function parseOptions(args: readonly string[], env: Env): AuditArgs {
         json: { type: 'boolean', default: false },
         phase: { type: 'string' },
         'fail-fast': { type: 'boolean', default: false },
+        'dry-run': { type: 'boolean', default: false },
         help: { type: 'boolean', short: 'h', default: false },
         offline: { type: 'boolean', default: false },
         model: { type: 'string' },
@@ -420,6 +448,8 @@ function parseOptions(args: readonly string[], env: Env): AuditArgs {
     agents: agentsOptions(values, env),
     json: values.json,
     failFast: values['fail-fast'],
+    dryRun: values['dry-run'],
+    offline: values.offline,
     phases: parsePhases(values.phase),
     focus: values.focus?.split(',').map((f) => f.trim()).filter(Boolean),
     target: positionals[0] ?? '.',

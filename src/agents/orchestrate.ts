@@ -84,7 +84,7 @@ export async function runRole(session: AgentsSession, role: AgentRole, probeFind
   }
   emit({ type: 'agent-started', agent: role.name });
   const [definition, skills] = await Promise.all([loadAgent(role.name), Promise.all(role.skills.map((s) => loadSkill(s)))]);
-  const leads = probeFindings.filter((f) => f.sources.some((s) => s.kind === 'probe' && probeById(s.id)?.meta.agent === role.name));
+  const leads = leadsFor(role, probeFindings);
   const result = await runAgent({ ...session, role, definition, skills, leads, explorerNotes, focus: options.focus ?? [], changed: options.changed, signal: hooks.signal, saved: hooks.saved });
   for (const note of result.notes.filter((n) => n.startsWith('stopped:'))) emit({ type: 'budget', agent: role.name, reason: note });
   emit({
@@ -99,6 +99,11 @@ export async function runRole(session: AgentsSession, role: AgentRole, probeFind
   });
   await hooks.onResult?.(result);
   return result;
+}
+
+/** An agent's probe leads: the probe findings of the probes it owns. */
+export function leadsFor(role: AgentRole, probeFindings: readonly Finding[]): Finding[] {
+  return probeFindings.filter((f) => f.sources.some((s) => s.kind === 'probe' && probeById(s.id)?.meta.agent === role.name));
 }
 
 /** Phases 3–8: the specialist agents in parallel on a queue, each told what the explorer found. */

@@ -127,6 +127,20 @@ export interface ConversationInput extends SessionParts {
   readonly onToolResult?: ((call: ToolCall, result: MCPCallToolResultLike) => void) | undefined;
 }
 
+/** The tools an agent's requests carry: the read-only MCP tools, bridged to the client, then its ledger tools. */
+export function agentTools(mcp: Client, mcpToolList: readonly Tool[], ledgerTools: readonly BetaRunnableTool<any>[], onToolResult?: ConversationInput['onToolResult']): BetaRunnableTool<any>[] {
+  // The MCP bridge expects a tool result with content; ours always has it (no task results).
+  const bridge = {
+    callTool: async (params: { name: string; arguments?: Record<string, unknown> }) => {
+      const result = (await mcp.callTool(params)) as MCPCallToolResultLike;
+      onToolResult?.({ name: params.name, arguments: params.arguments ?? {} }, result);
+      return result;
+    },
+  };
+  const repoTools = mcpToolList.filter((t) => AGENT_MCP_TOOLS.has(t.name)) as Parameters<typeof mcpTools>[0];
+  return [...mcpTools(repoTools, bridge), ...ledgerTools];
+}
+
 /**
  * The loop every agent session shares: the SDK's tool runner drives the turns over the MCP tools
  * and the ledger tools; between turns the meter decides whether another request may go out.
@@ -137,16 +151,7 @@ export async function converse(input: ConversationInput): Promise<{ status: 'com
   const notes: string[] = [];
   const started = performance.now();
   const startedAt = new Date().toISOString();
-  // The MCP bridge expects a tool result with content; ours always has it (no task results).
-  const bridge = {
-    callTool: async (params: { name: string; arguments?: Record<string, unknown> }) => {
-      const result = (await input.mcp.callTool(params)) as MCPCallToolResultLike;
-      input.onToolResult?.({ name: params.name, arguments: params.arguments ?? {} }, result);
-      return result;
-    },
-  };
-  const repoTools = input.mcpToolList.filter((t) => AGENT_MCP_TOOLS.has(t.name)) as Parameters<typeof mcpTools>[0];
-  const tools = [...mcpTools(repoTools, bridge), ...input.ledgerTools];
+  const tools = agentTools(input.mcp, input.mcpToolList, input.ledgerTools, input.onToolResult);
 
   const finish = (status: 'completed' | 'partial' | 'failed') => ({
     status,
