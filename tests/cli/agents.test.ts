@@ -27,7 +27,7 @@ describe('prod-audit audit with agents, end to end through the built CLI', () =>
       (error: { code: number; stdout: string }) => ({ code: error.code, stdout: error.stdout }),
     );
     expect(result.code).toBe(EXIT.blocked);
-    expect(result.stdout).toMatch(/Agents: security-auditor completed, ops-auditor completed; cost \$\d+\.\d{4}\./);
+    expect(result.stdout).toMatch(/Agents: security-auditor completed, ops-auditor completed; \d+ tokens, cost \$\d+\.\d{4}\./);
     expect(new Set(fake.requests.map((r) => r.agent))).toEqual(new Set(['security-auditor', 'ops-auditor']));
     expect(fake.requests[0]!.headers.authorization).toBe('Bearer test-key');
   });

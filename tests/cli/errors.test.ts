@@ -90,7 +90,7 @@ describe('--help and --version', () => {
     const help = runBin(['--help']);
     expect(help.status).toBe(0);
     expect(help.stdout).toContain('prod-audit audit [path] [options]');
-    expect(help.stdout).toContain('Exit codes: 0 ready or conditionally ready, 1 blocked by the gate, 2 usage or input error, 3 internal error.');
+    expect(help.stdout).toContain('Exit codes: 0 ready or conditionally ready, 1 blocked by the gate, 2 usage or input error, 3 internal error,\n130 interrupted by Ctrl-C (143 by SIGTERM)');
   });
 });
 
