@@ -8,6 +8,7 @@ import type { Finding } from '../model/finding.js';
 import type { SystemMap } from '../model/system-map.js';
 import type { AgentBudget, CostMeter } from '../llm/budget.js';
 import { AgentMeter } from '../llm/budget.js';
+import { RepoToolsUnavailable } from '../mcp/resilient.js';
 import type { Redactor } from '../repo/secrets.js';
 import type { AgentDefinition, SkillDefinition } from './definitions.js';
 import { AgentLedger } from './ledger.js';
@@ -109,14 +110,24 @@ export async function converse(input: ConversationInput): Promise<{ status: 'com
   const notes: string[] = [];
   const started = performance.now();
   const startedAt = new Date().toISOString();
-  // The MCP bridge expects a tool result with content; ours always has it (no task results).
-  const bridge = { callTool: (params: { name: string; arguments?: Record<string, unknown> }) => input.mcp.callTool(params) as Promise<MCPCallToolResultLike> };
+  // The MCP bridge expects a tool result with content; ours always has it (no task results). A call
+  // that fails or times out is a tool error for the model; one that cannot reach the tools even
+  // after a restart also marks the run.
+  let toolsDown: string | undefined;
+  const bridge = {
+    callTool: (params: { name: string; arguments?: Record<string, unknown> }) =>
+      (input.mcp.callTool(params, undefined, { timeout: budget.maxToolCallMs }) as Promise<MCPCallToolResultLike>).catch((error: unknown) => {
+        if (error instanceof RepoToolsUnavailable) toolsDown ??= error.message;
+        throw error;
+      }),
+  };
   const repoTools = input.mcpToolList.filter((t) => AGENT_MCP_TOOLS.has(t.name)) as Parameters<typeof mcpTools>[0];
   const tools = [...mcpTools(repoTools, bridge), ...input.ledgerTools];
 
   const finish = (status: 'completed' | 'partial' | 'failed') => ({
-    status,
-    notes,
+    // A run whose repository tools went away cannot have looked at everything it meant to.
+    status: toolsDown && status === 'completed' ? 'partial' : status,
+    notes: toolsDown ? [...notes, `${toolsDown}; findings so far kept`] : notes,
     usage: {
       turns: meter.turns,
       inputTokens: meter.inputTokens,
@@ -147,6 +158,11 @@ export async function converse(input: ConversationInput): Promise<{ status: 'com
   try {
     for await (const message of runner) {
       meter.record(usageOf(message));
+      if (message.stop_reason === 'max_tokens' && !input.done()) {
+        // Cut off mid-reply: a tool call in it may be half written, and the runner does not run it.
+        notes.push(`stopped: a reply reached the per-turn output limit (max_tokens ${budget.maxTokensPerTurn}) before it was complete; findings so far kept`);
+        return finish('partial');
+      }
       if (message.stop_reason !== 'tool_use') {
         notes.push(input.done() ? 'finished' : `stopped on its own (${message.stop_reason ?? 'no stop reason'}) without calling finish`);
         return finish('completed');
@@ -182,7 +198,10 @@ function usageOf(message: BetaMessage) {
 /** One line: the API's own error name and status when there is one. */
 function describe(error: unknown): string {
   if (error instanceof Error && 'status' in error && error.status !== undefined) {
-    return `${error.name} ${String(error.status)}: ${error.message.split('\n')[0]}`;
+    // The API's own message rather than the SDK's rendering of the whole error body.
+    const body = (error as { error?: { error?: { message?: unknown } } }).error;
+    const message = typeof body?.error?.message === 'string' ? body.error.message : error.message;
+    return `${error.name} ${String(error.status)}: ${message.split('\n')[0]}`;
   }
   return error instanceof Error ? `${error.name}: ${error.message.split('\n')[0]}` : String(error);
 }
