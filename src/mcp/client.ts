@@ -56,7 +56,7 @@ export async function connectInMemory(options: ServerOptions): Promise<RepoTools
   return {
     client,
     close: async () => {
-      await client.close();
+      await client.end();
       await built?.close();
     },
   };

@@ -46,16 +46,17 @@ export class RepoToolsClient extends Client {
     }
   }
 
-  override async close(): Promise<void> {
+  /** Closes for good: a call after this is not a reason to restart. (A failed connect closes too, so close() cannot mean it.) */
+  async end(): Promise<void> {
     this.closed = true;
-    await super.close();
+    await this.close();
   }
 
   private restart(generation: number, timeout: number | undefined): Promise<void> {
     if (this.generation !== generation) return Promise.resolve();
     this.restarting ??= (async () => {
       try {
-        await super.close().catch(() => {});
+        await this.close().catch(() => {});
         if (this.closed) throw new Error('the session is closed');
         await this.connect(await this.startServer(), timeout !== undefined ? { timeout } : undefined);
         this.generation++;
