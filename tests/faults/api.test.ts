@@ -16,7 +16,7 @@ afterEach(async () => {
   fake = undefined;
 });
 
-const T = { timeout: 8_000 };
+const T = { timeout: 10_000 };
 
 async function audit(options: FakeOptions, agents: Partial<AgentsOptions> = {}, llm: Partial<AgentsOptions['llm']> = {}): Promise<{ report: AuditReport; ms: number }> {
   fake = await startFakeAnthropic(options);

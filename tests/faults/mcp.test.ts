@@ -18,7 +18,7 @@ afterEach(async () => {
   fake = undefined;
 });
 
-const T = { timeout: 8_000 };
+const T = { timeout: 10_000 };
 const reportFinding: Step = { reply: [toolUse('report_finding', ordersFinding({ category: 'Security', title: 'Order total trusts the client' }))] };
 
 /** Every in-memory server the audit starts, restarts included. */

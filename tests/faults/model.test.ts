@@ -20,7 +20,7 @@ afterEach(async () => {
   fake = undefined;
 });
 
-const T = { timeout: 8_000 };
+const T = { timeout: 10_000 };
 
 async function audit(options: FakeOptions, agents: Partial<AgentsOptions> = {}, target = tinyRepo()): Promise<AuditReport> {
   fake = await startFakeAnthropic(options);
