@@ -114,9 +114,11 @@ export async function converse(input: ConversationInput): Promise<{ status: 'com
   // that fails or times out is a tool error for the model; one that cannot reach the tools even
   // after a restart also marks the run.
   let toolsDown: string | undefined;
+  // Wall time and the gate stop a tool call in flight too, not only the next request.
+  const wall = new AbortController();
   const bridge = {
     callTool: (params: { name: string; arguments?: Record<string, unknown> }) =>
-      (input.mcp.callTool(params, undefined, { timeout: budget.maxToolCallMs }) as Promise<MCPCallToolResultLike>).catch((error: unknown) => {
+      (input.mcp.callTool(params, undefined, { timeout: budget.maxToolCallMs, signal: wall.signal }) as Promise<MCPCallToolResultLike>).catch((error: unknown) => {
         if (error instanceof RepoToolsUnavailable) toolsDown ??= error.message;
         throw error;
       }),
@@ -146,7 +148,6 @@ export async function converse(input: ConversationInput): Promise<{ status: 'com
     return finish('failed');
   }
 
-  const wall = new AbortController();
   const timer = setTimeout(() => wall.abort(), budget.maxWallMs);
   const stopFromOutside = (): void => wall.abort();
   input.signal?.addEventListener('abort', stopFromOutside, { once: true });
@@ -203,5 +204,7 @@ function describe(error: unknown): string {
     const message = typeof body?.error?.message === 'string' ? body.error.message : error.message;
     return `${error.name} ${String(error.status)}: ${message.split('\n')[0]}`;
   }
+  // The SDK parses the body as it reads it, so a SyntaxError here is a response cut short or mangled on the way.
+  if (error instanceof SyntaxError) return `the API's response was not valid JSON (${error.message.split('\n')[0]})`;
   return error instanceof Error ? `${error.name}: ${error.message.split('\n')[0]}` : String(error);
 }

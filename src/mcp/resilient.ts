@@ -35,8 +35,8 @@ export class RepoToolsClient extends Client {
       return await super.callTool(...args);
     } catch (error) {
       if (isTimeout(error)) throw new Error(`${params.name} did not answer within ${seconds(options?.timeout)}; try a narrower call or another tool`, { cause: error });
-      // The server answered with an error: it is alive, and the error is the caller's to see.
-      if (this.closed || (error instanceof McpError && error.code !== ErrorCode.ConnectionClosed)) throw error;
+      // The caller gave up, or the server answered with an error (so it is alive): nothing to restart.
+      if (this.closed || options?.signal?.aborted || (error instanceof McpError && error.code !== ErrorCode.ConnectionClosed)) throw error;
     }
     try {
       await this.restart(generation, options?.timeout);

@@ -120,4 +120,27 @@ describe('a tool call that never answers', () => {
     // A slow tool is not a crash: no restart.
     expect(servers).toHaveLength(1);
   });
+
+  it('hung read_file when the agent wall time runs out → the call is cancelled and the agent stops partial at its wall time, not at the tool timeout', T, async () => {
+    const servers = watchServers();
+    fake = await startFakeAnthropic({
+      script: perAgent({
+        'security-auditor': (turn) => {
+          if (turn === 0) return reportFinding;
+          servers[0]!.hang();
+          return readFile('src/index.ts');
+        },
+      }),
+    });
+    const started = performance.now();
+    const { report } = await runAudit({ target: tinyRepo(), agents: agentsAt(fake.baseURL, { agents: ['security-auditor'], budget: { maxWallMs: 1000, maxToolCallMs: 60_000 } }) });
+    expect(performance.now() - started).toBeLessThan(4000);
+
+    const security = agentRun(report, 'security-auditor');
+    expect(security).toMatchObject({ status: 'partial', findingsKept: 1 });
+    expect(security.notes[0]).toMatch(/^stopped: wall-time budget reached \(1 s\)/);
+    expect(requestsOf(fake, 'security-auditor')).toHaveLength(2);
+    // Giving up on a call is not a crash: no restart.
+    expect(servers).toHaveLength(1);
+  });
 });
