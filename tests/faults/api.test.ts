@@ -142,3 +142,30 @@ describe('the connection', () => {
     expect(report.verdict.rating).toBe('CONDITIONALLY READY');
   });
 });
+
+describe('several agents at once', () => {
+  it('the system explorer fails (500 on every attempt) → the specialists still run, without its notes, and complete', T, async () => {
+    const { report } = await audit(
+      { script: perAgent({ 'system-explorer': () => ({ status: 500, retryAfterMs: 10 }), 'security-auditor': reportThenFinish }) },
+      { agents: ['system-explorer', 'security-auditor'] },
+    );
+    expect(agentRun(report, 'system-explorer').status).toBe('failed');
+    expect(agentRun(report, 'system-explorer').notes[0]).toMatch(/^failed: InternalServerError 500: Internal server error/);
+    expect(agentRun(report, 'security-auditor')).toMatchObject({ status: 'completed', findingsKept: 1 });
+    expect(requestsOf(fake!, 'security-auditor')[0]!.rawBody).not.toContain("System explorer's notes");
+  });
+
+  it('429 on the first request of four agents running at once → each is retried on its own, all four complete', T, async () => {
+    const first = (steps: Step[]): Step[] => [{ status: 429, retryAfterMs: 50 }, ...steps];
+    const { report } = await audit(
+      {
+        holdUntilInFlight: { count: 4, timeoutMs: 3000 },
+        script: perAgent({ 'code-auditor': first([finish()]), 'security-auditor': first(reportThenFinish), 'reliability-auditor': first([finish()]), 'ops-auditor': first([finish()]) }),
+      },
+      { agents: ['code-auditor', 'security-auditor', 'reliability-auditor', 'ops-auditor'] },
+    );
+    expect(fake!.maxInFlight).toBeGreaterThanOrEqual(4);
+    for (const run of report.coverage.agents) expect(run.status, run.name).toBe('completed');
+    expect(fake!.requests.filter((r) => r.status === 429)).toHaveLength(4);
+  });
+});
