@@ -79,6 +79,14 @@ describe('rate limits and overload', () => {
 });
 
 describe('server errors', () => {
+  it('529 with x-should-retry: false → not retried, the agent fails at once with the 529 note', T, async () => {
+    const { report } = await audit({ script: perAgent({ 'security-auditor': () => ({ status: 529, shouldRetry: false }) }) });
+    expect(agentRun(report, 'security-auditor').status).toBe('failed');
+    expect(agentRun(report, 'security-auditor').notes[0]).toMatch(/^failed: OverloadedError 529: Overloaded/);
+    expect(requestsOf(fake!, 'security-auditor')).toHaveLength(1);
+  });
+
+
   it('500, then success → retried, the agent completes with its finding', T, async () => {
     const { report } = await audit({ script: perAgent({ 'security-auditor': [{ status: 500, retryAfterMs: 10 }, ...reportThenFinish] }) });
     expect(agentRun(report, 'security-auditor')).toMatchObject({ status: 'completed', findingsKept: 1 });

@@ -59,6 +59,25 @@ describe('the MCP server crashes', () => {
     expect(textOf(result)).toContain('export const answer = 42;');
   });
 
+  it('crash between two calls (no call in flight) → the next read_file finds the connection gone, restarts the server once and gets its answer', T, async () => {
+    const servers = watchServers();
+    fake = await startFakeAnthropic({
+      script: perAgent({
+        'security-auditor': (turn) => {
+          if (turn === 1) void servers[0]!.crash();
+          return [readFile('src/index.ts'), readFile('src/orders.ts'), reportFinding, finish()][turn] ?? finish();
+        },
+      }),
+    });
+    const { report } = await runAudit({ target: tinyRepo(), agents: agentsAt(fake.baseURL, { agents: ['security-auditor'] }) });
+
+    expect(servers).toHaveLength(2);
+    expect(agentRun(report, 'security-auditor')).toMatchObject({ status: 'completed', findingsKept: 1, notes: [] });
+    const results = toolResultsSent(requestsOf(fake, 'security-auditor')[2]!);
+    expect(results.map((r) => r.is_error)).toEqual([undefined, undefined]);
+    expect(textOf(results[1])).toContain('items.reduce');
+  });
+
   it('crash on every restart → the model gets an is_error "repository tools unavailable" result, the agent ends partial with that note, the audit completes', T, async () => {
     let crashing = false;
     const servers = watchServers((server) => {
