@@ -6,6 +6,7 @@ import { renderConsoleSummary } from './report/console.js';
 import { REPORT_FORMATS, writeReports, type ReportFormat } from './report/write.js';
 import { gateBlocks, parseFailOn, type GatePolicy } from './verdict/gate.js';
 import { DEFAULT_AGENT_BUDGET } from './llm/budget.js';
+import { refusedKeyError } from './llm/refused-key.js';
 import { DEFAULT_BUDGET_USD, DEFAULT_CONCURRENCY, DEFAULT_MODEL } from './llm/defaults.js';
 import { AGENTS, type AgentName, type PhaseId } from './model/taxonomy.js';
 import type { ProgressStream, ProgressView } from './report/progress.js';
@@ -163,6 +164,8 @@ async function audit(args: readonly string[], io: CliIO): Promise<number> {
       state: { ...(stateDir ? { dir: stateDir } : {}), ...(runToResume ? { resume: runToResume } : {}), cache: !parsed.noCache, args: parsed.flagArgs },
       onEvent: (event) => view.onEvent(event),
     });
+    const refused = refusedKeyError(result.report);
+    if (refused) throw refused;
     const { verdict } = result.report;
     blocked = gateBlocks(result.report, parsed.failOn);
     view.onEvent({ type: 'verdict', rating: verdict.rating, readinessScore: verdict.readinessScore, stopShip: verdict.stopShip.length, blocked });

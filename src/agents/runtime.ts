@@ -8,6 +8,7 @@ import type { Finding } from '../model/finding.js';
 import type { SystemMap } from '../model/system-map.js';
 import type { AgentBudget, CostMeter } from '../llm/budget.js';
 import { AgentMeter } from '../llm/budget.js';
+import { RepoToolsUnavailable } from '../mcp/resilient.js';
 import type { Redactor } from '../repo/secrets.js';
 import type { AgentDefinition, SkillDefinition } from './definitions.js';
 import { AgentLedger } from './ledger.js';
@@ -127,16 +128,13 @@ export interface ConversationInput extends SessionParts {
   readonly onToolResult?: ((call: ToolCall, result: MCPCallToolResultLike) => void) | undefined;
 }
 
+/** One repository tool call, as the MCP bridge makes it. */
+export type RepoToolCall = (params: { name: string; arguments?: Record<string, unknown> }) => Promise<MCPCallToolResultLike>;
+
 /** The tools an agent's requests carry: the read-only MCP tools, bridged to the client, then its ledger tools. */
-export function agentTools(mcp: Client, mcpToolList: readonly Tool[], ledgerTools: readonly BetaRunnableTool<any>[], onToolResult?: ConversationInput['onToolResult']): BetaRunnableTool<any>[] {
+export function agentTools(callTool: RepoToolCall, mcpToolList: readonly Tool[], ledgerTools: readonly BetaRunnableTool<any>[]): BetaRunnableTool<any>[] {
   // The MCP bridge expects a tool result with content; ours always has it (no task results).
-  const bridge = {
-    callTool: async (params: { name: string; arguments?: Record<string, unknown> }) => {
-      const result = (await mcp.callTool(params)) as MCPCallToolResultLike;
-      onToolResult?.({ name: params.name, arguments: params.arguments ?? {} }, result);
-      return result;
-    },
-  };
+  const bridge = { callTool };
   const repoTools = mcpToolList.filter((t) => AGENT_MCP_TOOLS.has(t.name)) as Parameters<typeof mcpTools>[0];
   return [...mcpTools(repoTools, bridge), ...ledgerTools];
 }
@@ -151,11 +149,27 @@ export async function converse(input: ConversationInput): Promise<{ status: 'com
   const notes: string[] = [];
   const started = performance.now();
   const startedAt = new Date().toISOString();
-  const tools = agentTools(input.mcp, input.mcpToolList, input.ledgerTools, input.onToolResult);
+  // A call that fails or times out is a tool error for the model; one that cannot reach the tools even
+  // after a restart also marks the run.
+  let toolsDown: string | undefined;
+  // Wall time and the gate stop a tool call in flight too, not only the next request.
+  const wall = new AbortController();
+  const callTool = async (params: { name: string; arguments?: Record<string, unknown> }): Promise<MCPCallToolResultLike> => {
+    try {
+      const result = (await input.mcp.callTool(params, undefined, { timeout: budget.maxToolCallMs, signal: wall.signal })) as MCPCallToolResultLike;
+      input.onToolResult?.({ name: params.name, arguments: params.arguments ?? {} }, result);
+      return result;
+    } catch (error) {
+      if (error instanceof RepoToolsUnavailable) toolsDown ??= error.message;
+      throw error;
+    }
+  };
+  const tools = agentTools(callTool, input.mcpToolList, input.ledgerTools);
 
   const finish = (status: 'completed' | 'partial' | 'failed') => ({
-    status,
-    notes,
+    // A run whose repository tools went away cannot have looked at everything it meant to.
+    status: toolsDown && status === 'completed' ? 'partial' : status,
+    notes: toolsDown ? [...notes, `${toolsDown}; findings so far kept`] : notes,
     usage: {
       turns: meter.turns,
       inputTokens: meter.inputTokens,
@@ -174,7 +188,6 @@ export async function converse(input: ConversationInput): Promise<{ status: 'com
     return finish('failed');
   }
 
-  const wall = new AbortController();
   const timer = setTimeout(() => wall.abort(), budget.maxWallMs);
   const stopFromOutside = (): void => wall.abort();
   input.signal?.addEventListener('abort', stopFromOutside, { once: true });
@@ -186,6 +199,11 @@ export async function converse(input: ConversationInput): Promise<{ status: 'com
   try {
     for await (const message of runner) {
       meter.record(usageOf(message));
+      if (message.stop_reason === 'max_tokens' && !input.done()) {
+        // Cut off mid-reply: a tool call in it may be half written, and the runner does not run it.
+        notes.push(`stopped: a reply reached the per-turn output limit (max_tokens ${budget.maxTokensPerTurn}) before it was complete; findings so far kept`);
+        return finish('partial');
+      }
       if (message.stop_reason !== 'tool_use') {
         notes.push(input.done() ? 'finished' : `stopped on its own (${message.stop_reason ?? 'no stop reason'}) without calling finish`);
         return finish('completed');
@@ -221,7 +239,12 @@ function usageOf(message: BetaMessage) {
 /** One line: the API's own error name and status when there is one. */
 function describe(error: unknown): string {
   if (error instanceof Error && 'status' in error && error.status !== undefined) {
-    return `${error.name} ${String(error.status)}: ${error.message.split('\n')[0]}`;
+    // The API's own message rather than the SDK's rendering of the whole error body.
+    const body = (error as { error?: { error?: { message?: unknown } } }).error;
+    const message = typeof body?.error?.message === 'string' ? body.error.message : error.message;
+    return `${error.name} ${String(error.status)}: ${message.split('\n')[0]}`;
   }
+  // The SDK parses the body as it reads it, so a SyntaxError here is a response cut short or mangled on the way.
+  if (error instanceof SyntaxError) return `the API's response was not valid JSON (${error.message.split('\n')[0]})`;
   return error instanceof Error ? `${error.name}: ${error.message.split('\n')[0]}` : String(error);
 }

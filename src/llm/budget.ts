@@ -12,6 +12,8 @@ export interface AgentBudget {
   readonly maxTokensPerTurn: number;
   /** Wall time for the whole agent, in ms. @default 600_000 */
   readonly maxWallMs: number;
+  /** Wall time for one repository tool call, in ms; one that takes longer is a tool error for the model. @default 60_000 */
+  readonly maxToolCallMs: number;
 }
 
 export const DEFAULT_AGENT_BUDGET: AgentBudget = {
@@ -20,6 +22,7 @@ export const DEFAULT_AGENT_BUDGET: AgentBudget = {
   maxOutputTokens: 32_000,
   maxTokensPerTurn: 4096,
   maxWallMs: 600_000,
+  maxToolCallMs: 60_000,
 };
 
 /** Tokens a text will cost, roughly: four characters a token. Used only to look one turn ahead. */

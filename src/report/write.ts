@@ -45,23 +45,43 @@ export async function writeReports(report: AuditReport, outDir: string, formats:
     throw outputError(outDir, error);
   }
   const temps: string[] = [];
+  const renamed: string[] = [];
   try {
     for (const { target, text } of rendered) {
       const temp = `${target}.${randomBytes(6).toString('hex')}.tmp`;
       temps.push(temp);
       await fs.writeFile(temp, text, { flag: 'wx' });
     }
-    for (const [i, { target }] of rendered.entries()) await fs.rename(temps[i]!, target);
+    for (const [i, { target }] of rendered.entries()) {
+      await fs.rename(temps[i]!, target);
+      renamed.push(target);
+    }
   } catch (error) {
-    await Promise.all(temps.map((temp) => fs.rm(temp, { force: true })));
+    // A rename can fail after others succeeded (an I/O error): those reports go too, so a run leaves
+    // all of its reports or none, never a set that looks complete in one format and is missing another.
+    await Promise.all([...temps, ...renamed].map((file) => fs.rm(file, { force: true })));
     throw outputError(outDir, error);
   }
   return rendered.map((r) => r.target);
 }
 
+/** What each write failure means for the person choosing --out: the cause, and the step that fixes it. */
+const OUTPUT_ERRORS: Record<string, { cause?: string; hint: string }> = {
+  EACCES: { hint: 'Choose a writable folder with --out DIR.' },
+  EPERM: { hint: 'Choose a writable folder with --out DIR.' },
+  EROFS: { hint: 'Choose a writable folder with --out DIR.' },
+  ENOTDIR: { hint: 'Choose a writable folder with --out DIR: part of this path is a file.' },
+  EEXIST: { hint: 'Choose a writable folder with --out DIR: this path is a file.' },
+  ENOSPC: { cause: 'the disk is full', hint: 'Free some space on that disk, or choose a folder on another one with --out DIR.' },
+  EDQUOT: { cause: 'the disk quota is used up', hint: 'Free some space, or choose another folder with --out DIR.' },
+  EIO: { cause: 'an input/output error', hint: 'Check that disk, or choose a folder on another one with --out DIR.' },
+};
+
 function outputError(outDir: string, error: unknown): Error {
-  if (isErrnoException(error) && ['EACCES', 'EPERM', 'EROFS', 'ENOSPC', 'ENOTDIR', 'EEXIST'].includes(error.code!)) {
-    return new UserError(`Cannot write the report to ${outDir}: ${error.code}`, 'Choose a writable folder with --out DIR.', { cause: error });
+  const known = isErrnoException(error) ? OUTPUT_ERRORS[error.code!] : undefined;
+  if (known) {
+    const code = (error as NodeJS.ErrnoException).code!;
+    return new UserError(`Cannot write the report to ${outDir}: ${known.cause ? `${known.cause} (${code})` : code}`, known.hint, { cause: error });
   }
   return error instanceof Error ? error : new Error(String(error));
 }

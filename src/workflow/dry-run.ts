@@ -7,7 +7,7 @@ import { AgentLedger } from '../agents/ledger.js';
 import { leadsFor, selectRoles, type AgentsOptions } from '../agents/orchestrate.js';
 import { assignment, systemBlocks } from '../agents/prompt.js';
 import type { AgentRole } from '../agents/roster.js';
-import { agentTools } from '../agents/runtime.js';
+import { agentTools, type RepoToolCall } from '../agents/runtime.js';
 import { DEFAULT_AGENT_BUDGET, type AgentBudget } from '../llm/budget.js';
 import { DEFAULT_BUDGET_USD, DEFAULT_MODEL } from '../llm/defaults.js';
 import { connectInMemory } from '../mcp/client.js';
@@ -157,7 +157,7 @@ async function planAgent(role: AgentRole, input: PlanInput): Promise<AgentPlan> 
   const system: BetaTextBlockParam[] = systemBlocks(definition, skills, input.map, input.explorerNotes);
   const first = assignment(role, input.leads, input.budget, input.focus, input.changed);
   const ledger = new AgentLedger(role.name, role, new Map(input.leads.map((f) => [f.fingerprint, f])));
-  const tools = agentTools(input.client, input.mcpToolList, ledger.tools());
+  const tools = agentTools((params) => input.client.callTool(params) as ReturnType<RepoToolCall>, input.mcpToolList, ledger.tools());
   const promptChars = JSON.stringify({ system, messages: [{ role: 'user', content: first }], tools }).length;
   const cachedChars = JSON.stringify(tools).length + JSON.stringify(system).length;
 
