@@ -57,39 +57,41 @@ function interruptWith(signal: NodeJS.Signals) {
   };
 }
 
+/** Interrupts an audit with a signal, then resumes it; asserts the exit, the INCOMPLETE report and that finished agents are not asked again. */
+async function interruptThenResume(signal: NodeJS.Signals, code: number): Promise<void> {
+  fake = await startFakeAnthropic({ script: stallSecurityOnce() });
+  const root = shopCopy();
+  const out = path.join(root, 'audits');
+
+  const stopped = await cli(['audit', root, '--out', out, ...agentFlags(fake.baseURL)], interruptWith(signal));
+  expect(stopped.code).toBe(code);
+  const resumeLine = /Resume with: prod-audit audit (\S+) --resume (\S+)/.exec(stopped.stderr);
+  expect(resumeLine, stopped.stderr).not.toBeNull();
+  expect(stopped.stderr).not.toMatch(/\n\s+at /);
+  const [md] = fs.readdirSync(out).filter((f) => f.endsWith('.md'));
+  const report = fs.readFileSync(path.join(out, md!), 'utf8');
+  expect(report).toMatch(new RegExp(`\\*\\*INCOMPLETE\\*\\* — interrupted by ${signal}`));
+  expect(fs.readdirSync(out).filter((f) => f.endsWith('.tmp'))).toEqual([]);
+
+  const mark = fake.requests.length;
+  // The resume names neither the flags nor the endpoint: they come from the run.
+  const resumed = await cli(['audit', root, '--resume', ...(signal === 'SIGTERM' ? [resumeLine![2]!] : [])]);
+  expect(resumed.code, resumed.stderr).toBe(1);
+  const after = fake.requests.slice(mark);
+  expect(after.filter((r) => r.agent === 'system-explorer' || r.agent === 'code-auditor')).toEqual([]);
+  expect(after.some((r) => r.agent === 'security-auditor')).toBe(true);
+  const json = fs.readdirSync(out).filter((f) => f.endsWith('.json')).sort().at(-1)!;
+  const final = JSON.parse(fs.readFileSync(path.join(out, json), 'utf8'));
+  expect(final.incomplete).toBeNull();
+  expect(final.run).toMatchObject({ id: resumeLine![2], resumed: true });
+}
+
 const agentFlags = (baseURL: string) => ['--base-url', baseURL, '--agents', 'system-explorer,code-auditor,security-auditor', '--json', '--format', 'md,json'];
 
 describe('signals mid-run, then --resume, through the built CLI', () => {
-  it.each([
-    ['SIGINT', 130],
-    ['SIGTERM', 143],
-  ] as const)('%s mid-run → exit %i, an INCOMPLETE report and the resume command; the resume makes no model call for finished agents', async (signal, code) => {
-    fake = await startFakeAnthropic({ script: stallSecurityOnce() });
-    const root = shopCopy();
-    const out = path.join(root, 'audits');
+  it('SIGINT mid-run → exit 130, an INCOMPLETE report and the resume command; `--resume` makes no model call for the agents that had finished', () => interruptThenResume('SIGINT', 130));
 
-    const stopped = await cli(['audit', root, '--out', out, ...agentFlags(fake.baseURL)], interruptWith(signal));
-    expect(stopped.code).toBe(code);
-    const resumeLine = /Resume with: prod-audit audit (\S+) --resume (\S+)/.exec(stopped.stderr);
-    expect(resumeLine, stopped.stderr).not.toBeNull();
-    expect(stopped.stderr).not.toMatch(/\n\s+at /);
-    const [md] = fs.readdirSync(out).filter((f) => f.endsWith('.md'));
-    const report = fs.readFileSync(path.join(out, md!), 'utf8');
-    expect(report).toMatch(new RegExp(`\\*\\*INCOMPLETE\\*\\* — interrupted by ${signal}`));
-    expect(fs.readdirSync(out).filter((f) => f.endsWith('.tmp'))).toEqual([]);
-
-    const mark = fake.requests.length;
-    // The resume names neither the flags nor the endpoint: they come from the run.
-    const resumed = await cli(['audit', root, '--resume', ...(signal === 'SIGTERM' ? [resumeLine![2]!] : [])]);
-    expect(resumed.code, resumed.stderr).toBe(1);
-    const after = fake.requests.slice(mark);
-    expect(after.filter((r) => r.agent === 'system-explorer' || r.agent === 'code-auditor')).toEqual([]);
-    expect(after.some((r) => r.agent === 'security-auditor')).toBe(true);
-    const json = fs.readdirSync(out).filter((f) => f.endsWith('.json')).sort().at(-1)!;
-    const final = JSON.parse(fs.readFileSync(path.join(out, json), 'utf8'));
-    expect(final.incomplete).toBeNull();
-    expect(final.run).toMatchObject({ id: resumeLine![2], resumed: true });
-  });
+  it('SIGTERM mid-run → exit 143, the same; `--resume RUN-ID` continues that run', () => interruptThenResume('SIGTERM', 143));
 
   it('two audits of the same root at once → the second exits 2 naming the one that runs, and changes nothing', async () => {
     fake = await startFakeAnthropic({ script: stallSecurityOnce() });
