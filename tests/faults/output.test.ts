@@ -3,7 +3,9 @@
  * through a file, a full disk and a rename that fails half-way. A run leaves all of its reports or none, and no
  * temporary file.
  */
+import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
+import os from 'node:os';
 import fsp from 'node:fs/promises';
 import path from 'node:path';
 import { afterEach, describe, expect, it, vi } from 'vitest';
@@ -27,6 +29,22 @@ async function audit(root: string, out: string): Promise<{ code: number; stderr:
   return { code, stderr: stderr.join(''), stdout: stdout.join('') };
 }
 
+let nobody: boolean | undefined;
+function nobodyCanRun(): boolean {
+  nobody ??= spawnSync('setpriv', ['--reuid=65534', '--regid=65534', '--clear-groups', process.execPath, path.resolve('dist/bin.js'), '--version']).status === 0;
+  return nobody;
+}
+
+/** The built CLI as user nobody (through setpriv), on a target nobody may read. */
+function asNobody(root: string, out: string): { code: number; stderr: string; stdout: string } {
+  for (let dir = root; dir !== path.dirname(dir); dir = path.dirname(dir)) if (dir.startsWith(os.tmpdir()) && dir !== os.tmpdir()) fs.chmodSync(dir, 0o755);
+  fs.chmodSync(path.dirname(out), 0o755);
+  const bin = path.resolve('dist/bin.js');
+  const run = spawnSync('setpriv', ['--reuid=65534', '--regid=65534', '--clear-groups', process.execPath, bin, 'audit', root, '--quiet', '--out', out], { encoding: 'utf8', cwd: '/' });
+  if (run.error) throw new Error(`setpriv is needed to run this test as root: ${run.error.message}`);
+  return { code: run.status ?? -1, stderr: run.stderr, stdout: run.stdout };
+}
+
 function expectOneLine(stderr: string, pattern: RegExp): void {
   const lines = stderr.trimEnd().split('\n');
   expect(lines).toHaveLength(1);
@@ -43,12 +61,15 @@ function filesUnder(dir: string): string[] {
 const errno = (code: string, syscall: string) => Object.assign(new Error(`${code}: simulated ${syscall} failure`), { code, syscall });
 
 describe('the output folder', () => {
-  it.skipIf(isRoot)('read-only output folder (chmod 555) → exit 2, one line naming EACCES, no report and no temp file', T, async () => {
+  it('read-only output folder (chmod 555) → exit 2, one line naming EACCES, no report and no temp file', T, async () => {
     const root = tinyRepo();
     const out = makeTree({});
     fs.chmodSync(out, 0o555);
     try {
-      const { code, stderr, stdout } = await audit(root, out);
+      // Root writes through any mode, so as root the built CLI runs as nobody, who cannot; where nobody
+      // cannot even read this checkout, the file system's answer to root is simulated instead.
+      if (isRoot && !nobodyCanRun()) vi.spyOn(fsp, 'writeFile').mockRejectedValue(errno('EACCES', 'open'));
+      const { code, stderr, stdout } = isRoot && nobodyCanRun() ? asNobody(root, out) : await audit(root, out);
       expect(code).toBe(EXIT.usage);
       expectOneLine(stderr, /^prod-audit: Cannot write the report to .*: EACCES\. Choose a writable folder with --out DIR\.$/);
       expect(stdout).toBe('');
