@@ -105,8 +105,9 @@ async function audit(args: readonly string[], io: CliIO): Promise<number> {
   const target = path.resolve(io.cwd, parsed.target);
   // Loaded on demand: the engine pulls in the TypeScript parser, which --help and --version do not need.
   const { runAudit } = await import('./workflow/audit.js');
-  const view = await progressView(parsed, io);
   const reportsDir = parsed.out ? path.resolve(io.cwd, parsed.out) : undefined;
+  if (reportsDir) await checkOutDir(reportsDir);
+  const view = await progressView(parsed, io);
   let result;
   let blocked: boolean;
   try {
@@ -164,6 +165,16 @@ async function progressView(parsed: AuditArgs, io: CliIO): Promise<ProgressView>
   const stderr = io.stderr as ProgressStream;
   const mode = progressModeFor({ json: parsed.json, quiet: parsed.quiet, isTTY: Boolean(stderr.isTTY), env: io.env ?? {} });
   return createProgressView({ mode, stream: mode === 'json' ? (io.stdout as ProgressStream) : stderr, env: io.env ?? {} });
+}
+
+/** --out must be a folder or not exist yet: a file on its way is an error now, not after the audit. */
+async function checkOutDir(dir: string): Promise<void> {
+  const { stat } = await import('node:fs/promises');
+  for (let at = dir; ; at = path.dirname(at)) {
+    const found = await stat(at).catch(() => undefined);
+    if (found && !found.isDirectory()) throw new UserError(`Cannot write the report to ${dir}: ${at === dir ? 'EEXIST' : 'ENOTDIR'}`, 'Choose a writable folder with --out DIR.');
+    if (found || at === path.dirname(at)) return;
+  }
 }
 
 /** Relative to where the user stands when that is shorter and stays below it; absolute otherwise. */
@@ -279,7 +290,8 @@ function parsePhases(raw: string | undefined): PhaseId[] | undefined {
 
 function numberFlag(raw: string | undefined, name: string, min: number, max: number, integer: boolean): number | undefined {
   if (raw === undefined) return undefined;
-  const value = Number(raw);
+  // Decimal only: Number() would also take "0x10", "1e3" and " ".
+  const value = /^\d+(?:\.\d+)?$/.test(raw) ? Number(raw) : Number.NaN;
   if (!Number.isFinite(value) || value < min || value > max || (integer && !Number.isInteger(value))) {
     throw new UserError(`Expected --${name} to be ${integer ? 'an integer' : 'a number'} from ${min} to ${max}, got "${raw}"`, `Use for example --${name} ${integer ? min + 1 : max > 100 ? 60 : 1}.`);
   }
@@ -289,10 +301,12 @@ function numberFlag(raw: string | undefined, name: string, min: number, max: num
 function parseOptions(args: readonly string[], env: Env): AuditArgs {
   let values;
   let positionals;
+  let tokens;
   try {
-    ({ values, positionals } = parseArgs({
+    ({ values, positionals, tokens } = parseArgs({
       args: [...args],
       allowPositionals: true,
+      tokens: true,
       options: {
         context: { type: 'string' },
         out: { type: 'string' },
@@ -318,6 +332,10 @@ function parseOptions(args: readonly string[], env: Env): AuditArgs {
     }));
   } catch (error) {
     throw new UserError((error as Error).message.split('\n')[0]!, 'Run "prod-audit audit --help" for the options.');
+  }
+  const repeated = tokens.find((t, i) => t.kind === 'option' && t.value !== undefined && tokens.findIndex((u) => u.kind === 'option' && u.name === t.name) !== i);
+  if (repeated?.kind === 'option') {
+    throw new UserError(`--${repeated.name} was given more than once`, 'Give each option once; lists are comma-separated (--format md,json).');
   }
   if (positionals.length > 1) {
     throw new UserError(`Expected one path to audit, got ${positionals.length}: ${positionals.join(' ')}`, 'Audit one repository at a time.');
