@@ -4,7 +4,7 @@ import { UserError, isErrnoException } from '../errors.js';
 import { readGitFacts } from './git.js';
 import { IgnoreRules } from './ignore-rules.js';
 import { detectLanguage } from './language.js';
-import { findSecrets } from './secrets.js';
+import { findSecrets, redactSecrets } from './secrets.js';
 import { SourceFile, type RepoView, type SecretSighting, type SkipReason, type SkippedFile } from './view.js';
 
 export interface CollectOptions {
@@ -101,9 +101,10 @@ async function walk(absDir: string, relDir: string, parentRules: IgnoreRules, ou
   const entries = await fs.readdir(absDir, { withFileTypes: true });
   for (const entry of entries) {
     const rel = relDir === '' ? entry.name : `${relDir}/${entry.name}`;
-    if (escapeUnsafeName(entry.name) !== entry.name) {
+    if (escapeUnsafeName(entry.name) !== entry.name || findSecrets(entry.name).length > 0) {
+      // A name that is a secret would travel into the map, the agents' leads and the reports: not read, listed redacted.
       const shown = entry.isDirectory() ? `${rel}/` : rel;
-      if (!rules.ignores(shown)) skipped.push({ path: escapeUnsafeName(shown), reason: 'unsafe-name' });
+      if (!rules.ignores(shown)) skipped.push({ path: redactSecrets(escapeUnsafeName(shown)), reason: 'unsafe-name' });
       continue;
     }
     if (entry.isDirectory()) {
