@@ -98,12 +98,16 @@ export interface Audited extends CliRun {
 
 /**
  * Audits a tree (made from `files`, or an existing folder) through `main`, offline, reports to a fresh
- * folder outside the target. Progress lines go to stderr (plain mode), so leak checks see them too.
+ * folder outside the target, and asserts nothing was written inside the target. Progress lines go to
+ * stderr (plain mode), so leak checks see them too.
  */
 export async function auditTree(files: Record<string, string | Buffer> | string, extra: readonly string[] = [], env: Record<string, string | undefined> = {}): Promise<Audited> {
   const root = typeof files === 'string' ? files : makeTree(files);
   const out = makeTree({});
+  const before = listTree(root);
   const run = await cli(['audit', root, '--out', out, ...extra], { env });
+  // Reports go to `out`; the audited tree is read-only to prod-audit whatever it holds.
+  expect(listTree(root), 'the audit wrote inside the target').toEqual(before);
   const written = fs.readdirSync(out).length > 0;
   return { ...run, root, out, reports: written ? readReports(out) : (undefined as never) };
 }
@@ -130,7 +134,7 @@ export const APP = {
   'src/db.ts': "export const db = { query: async (_sql: string) => [] as unknown[] };\n",
 };
 
-/** Runs `fn` with its result, then asserts that `needle` appears nowhere the run wrote or printed. */
+/** Asserts that no needle appears anywhere the run printed or wrote. */
 export function expectNoLeak(run: { stdout: string; stderr: string; reports?: Reports }, needles: readonly string[]): void {
   for (const needle of needles) {
     expect(run.stdout.includes(needle), `stdout leaks ${needle.slice(0, 12)}…`).toBe(false);
