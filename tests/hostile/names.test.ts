@@ -147,7 +147,8 @@ describe('config files prod-audit reads: .prod-audit/accepted.json', () => {
   };
 
   it('accepted.json that is not JSON → exit 2, one line naming the file and the position, nothing written', async () => {
-    await broken('{ "version": 1, "accepted": [ ', /accepted\.json is not valid JSON .*Fix the file/);
+    await broken('{ "version": 1, "accepted": [ ', /accepted\.json is not valid JSON \(it ends too early\)\. Fix the file/);
+    await broken('{ "version": 1,\n  "accepted": [ 1 2 ]\n}', /accepted\.json is not valid JSON \(.* at line 2, column \d+\)\. Fix the file/);
   });
 
   it('accepted.json with the wrong schema → exit 2, one line naming the first problem', async () => {
@@ -161,13 +162,13 @@ describe('config files prod-audit reads: .prod-audit/accepted.json', () => {
 
   it('accepted.json that holds a secret and breaks → exit 2; the error never echoes the file content', async () => {
     const secret = ['sk_live_', 'Qw3rTy8Ui9Op0As1Df2Gh3Jk'].join('');
-    const run = await broken(`{"version":1,"accepted":[{"reason":"${secret}" oops`, /is not valid JSON/);
+    const run = await broken(`{"version":1,"accepted":[{"reason":"${secret}" oops`, /is not valid JSON \(.* at line 1, column \d+\)/);
     expect(run.stderr).not.toContain(secret);
     expect(run.stderr).not.toContain('oops');
   });
 
   it('accepted.json that is a symlink to /etc/passwd → exit 2; no line of /etc/passwd is printed', async () => {
-    const run = await broken('', /accepted\.json/, '/etc/passwd');
+    const run = await broken('', /accepted\.json is not valid JSON \(unexpected character 'r'\)/, '/etc/passwd');
     expect(run.stderr).not.toMatch(/root:x/);
   });
 
