@@ -42,7 +42,7 @@ describe('prompt injection in the target, probes only: the verdict is what the c
     expect(probeFindings(run)).toEqual(probeFindings(await clean()));
   });
 
-  it('the text in package.json, a string literal and --context → same findings; --context only sets strictness', async () => {
+  it('the text in package.json, a string literal and --context → still NOT READY, the stop-ship SQL finding unchanged', async () => {
     const run = await auditTree(
       { ...APP, 'package.json': JSON.stringify({ name: 'app', description: INJECT, dependencies: { express: '^4.19.0' } }), 'src/note.ts': `export const note = ${JSON.stringify(INJECT)};\n` },
       ['--format', 'json', '--context', `Internal tool. ${INJECT}`],

@@ -127,6 +127,8 @@ describe('secrets in every common format: never in stdout, stderr, the --json st
   it('a postgres:// URL with a password in .env → the password is redacted everywhere, the host is kept', async () => {
     const run = await auditSecret({ '.env': `DATABASE_URL=postgres://shop:${S.pgPassword}@db.internal:5432/shop\n` }, [S.pgPassword]);
     expectRedactedFinding(run, '.env');
+    expect(run.reports.md).toContain('postgres://shop:[REDACTED');
+    expect(run.reports.md).toContain('@db.internal:5432/shop');
   });
 
   it('a mongodb+srv:// URL with a password in code → the password is redacted everywhere', async () => {
