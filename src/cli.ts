@@ -1,5 +1,5 @@
 import path from 'node:path';
-import { parseArgs } from 'node:util';
+import { parseArgs, type ParseArgsConfig } from 'node:util';
 import { UserError } from './errors.js';
 import { climbsOut } from './repo/sandbox.js';
 import { renderConsoleSummary } from './report/console.js';
@@ -133,7 +133,7 @@ async function audit(args: readonly string[], io: CliIO): Promise<number> {
     const { findRunToResume, STATE_DIR } = await import('./workflow/run-state.js');
     target = await resolveTarget(target);
     const run = await findRunToResume(stateDir ?? path.join(target, STATE_DIR), resume.run, target);
-    parsed = parseOptions([...run.args, ...resume.args], io.env ?? {});
+    parsed = parseOptions(resumeArgs(run.args, resume.args), io.env ?? {});
     stateDir = parsed.stateDir !== undefined ? path.resolve(io.cwd, parsed.stateDir) : stateDir;
     if (!parsed.agents) throw new UserError('--resume continues an audit with agents, and ANTHROPIC_API_KEY is not set (or --offline is given)', 'Set ANTHROPIC_API_KEY to resume; a probes-only audit has nothing to resume, just run it again.');
     runToResume = run.runId;
@@ -144,8 +144,9 @@ async function audit(args: readonly string[], io: CliIO): Promise<number> {
   }
   // Loaded on demand: the engine pulls in the TypeScript parser, which --help and --version do not need.
   const { runAudit } = await import('./workflow/audit.js');
-  const view = await progressView(parsed, io);
   const reportsDir = parsed.out ? path.resolve(io.cwd, parsed.out) : undefined;
+  if (reportsDir) await checkOutDir(reportsDir);
+  const view = await progressView(parsed, io);
   const interrupts = io.watchInterrupts?.();
   let result;
   let blocked: boolean;
@@ -259,6 +260,16 @@ async function progressView(parsed: AuditArgs, io: CliIO): Promise<ProgressView>
   const stderr = io.stderr as ProgressStream;
   const mode = progressModeFor({ json: parsed.json, quiet: parsed.quiet, isTTY: Boolean(stderr.isTTY), env: io.env ?? {} });
   return createProgressView({ mode, stream: mode === 'json' ? (io.stdout as ProgressStream) : stderr, env: io.env ?? {} });
+}
+
+/** --out must be a folder or not exist yet: a file on its way is an error now, not after the audit. */
+async function checkOutDir(dir: string): Promise<void> {
+  const { stat } = await import('node:fs/promises');
+  for (let at = dir; ; at = path.dirname(at)) {
+    const found = await stat(at).catch(() => undefined);
+    if (found && !found.isDirectory()) throw new UserError(`Cannot write the report to ${dir}: ${at === dir ? 'EEXIST' : 'ENOTDIR'}`, 'Choose a writable folder with --out DIR.');
+    if (found || at === path.dirname(at)) return;
+  }
 }
 
 /** Relative to where the user stands when that is shorter and stays below it; absolute otherwise. */
@@ -381,11 +392,49 @@ function parsePhases(raw: string | undefined): PhaseId[] | undefined {
 
 function numberFlag(raw: string | undefined, name: string, min: number, max: number, integer: boolean): number | undefined {
   if (raw === undefined) return undefined;
-  const value = Number(raw);
+  // Decimal only: Number() would also take "0x10", "1e3" and " ".
+  const value = /^\d+(?:\.\d+)?$/.test(raw) ? Number(raw) : Number.NaN;
   if (!Number.isFinite(value) || value < min || value > max || (integer && !Number.isInteger(value))) {
     throw new UserError(`Expected --${name} to be ${integer ? 'an integer' : 'a number'} from ${min} to ${max}, got "${raw}"`, `Use for example --${name} ${integer ? min + 1 : max > 100 ? 60 : 1}.`);
   }
   return value;
+}
+
+const AUDIT_OPTIONS = {
+  context: { type: 'string' },
+  out: { type: 'string' },
+  format: { type: 'string', default: REPORT_FORMATS.join(',') },
+  'fail-on': { type: 'string', default: 'stop-ship' },
+  since: { type: 'string' },
+  quiet: { type: 'boolean', default: false },
+  json: { type: 'boolean', default: false },
+  phase: { type: 'string' },
+  'fail-fast': { type: 'boolean', default: false },
+  'dry-run': { type: 'boolean', default: false },
+  help: { type: 'boolean', short: 'h', default: false },
+  offline: { type: 'boolean', default: false },
+  model: { type: 'string' },
+  'base-url': { type: 'string' },
+  agents: { type: 'string' },
+  focus: { type: 'string' },
+  'max-turns': { type: 'string' },
+  'budget-usd': { type: 'string' },
+  timeout: { type: 'string' },
+  concurrency: { type: 'string' },
+  verify: { type: 'boolean', default: false },
+  'no-cache': { type: 'boolean', default: false },
+  'state-dir': { type: 'string' },
+} as const satisfies ParseArgsConfig['options'];
+
+/**
+ * A resume repeats the run's flags; those given again now replace theirs (given twice in one command
+ * line, an option is an error, so the two lists are merged here rather than concatenated).
+ */
+function resumeArgs(stored: readonly string[], given: readonly string[]): string[] {
+  const tokensOf = (args: readonly string[]) => parseArgs({ args: [...args], allowPositionals: true, tokens: true, strict: false, options: AUDIT_OPTIONS }).tokens;
+  const givenNames = new Set(tokensOf(given).flatMap((t) => (t.kind === 'option' ? [t.name] : [])));
+  const kept = tokensOf(stored).flatMap((t) => (t.kind === 'option' && !givenNames.has(t.name) ? [t.value === undefined ? `--${t.name}` : `--${t.name}=${t.value}`] : []));
+  return [...kept, ...given];
 }
 
 function parseOptions(args: readonly string[], env: Env): AuditArgs {
@@ -396,35 +445,15 @@ function parseOptions(args: readonly string[], env: Env): AuditArgs {
     ({ values, positionals, tokens } = parseArgs({
       args: [...args],
       allowPositionals: true,
-      options: {
-        context: { type: 'string' },
-        out: { type: 'string' },
-        format: { type: 'string', default: REPORT_FORMATS.join(',') },
-        'fail-on': { type: 'string', default: 'stop-ship' },
-        since: { type: 'string' },
-        quiet: { type: 'boolean', default: false },
-        json: { type: 'boolean', default: false },
-        phase: { type: 'string' },
-        'fail-fast': { type: 'boolean', default: false },
-        'dry-run': { type: 'boolean', default: false },
-        help: { type: 'boolean', short: 'h', default: false },
-        offline: { type: 'boolean', default: false },
-        model: { type: 'string' },
-        'base-url': { type: 'string' },
-        agents: { type: 'string' },
-        focus: { type: 'string' },
-        'max-turns': { type: 'string' },
-        'budget-usd': { type: 'string' },
-        timeout: { type: 'string' },
-        concurrency: { type: 'string' },
-        verify: { type: 'boolean', default: false },
-        'no-cache': { type: 'boolean', default: false },
-        'state-dir': { type: 'string' },
-      },
       tokens: true,
+      options: AUDIT_OPTIONS,
     }));
   } catch (error) {
     throw new UserError((error as Error).message.split('\n')[0]!, 'Run "prod-audit audit --help" for the options.');
+  }
+  const repeated = tokens.find((t, i) => t.kind === 'option' && t.value !== undefined && tokens.findIndex((u) => u.kind === 'option' && u.name === t.name) !== i);
+  if (repeated?.kind === 'option') {
+    throw new UserError(`--${repeated.name} was given more than once`, 'Give each option once; lists are comma-separated (--format md,json).');
   }
   if (positionals.length > 1) {
     throw new UserError(`Expected one path to audit, got ${positionals.length}: ${positionals.join(' ')}`, 'Audit one repository at a time.');

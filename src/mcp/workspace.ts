@@ -11,6 +11,7 @@ const SKIP_EXPLANATION: Record<SkipReason, string> = {
   symlink: 'it is a symlink, and links are never followed',
   unreadable: 'it cannot be read',
   'special-file': 'it is a device, socket or pipe, not a regular file',
+  'unsafe-name': 'its name holds control characters, a bidirectional override or a secret',
 };
 
 /**

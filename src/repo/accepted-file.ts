@@ -22,7 +22,7 @@ export async function readAcceptedFile(root: string): Promise<AcceptedFile | nul
   try {
     json = JSON.parse(text);
   } catch (error) {
-    throw new UserError(`${file} is not valid JSON (${(error as Error).message.split('\n')[0]})`, 'Fix the file, or remove it and accept again with "prod-audit accept".', { cause: error });
+    throw new UserError(`${file} is not valid JSON (${jsonProblem(error as Error, text)})`, 'Fix the file, or remove it and accept again with "prod-audit accept".', { cause: error });
   }
   const parsed = AcceptedFile.safeParse(json);
   if (!parsed.success) {
@@ -42,6 +42,23 @@ export async function writeAcceptedFile(root: string, data: AcceptedFile): Promi
     throw error;
   }
   return file;
+}
+
+/**
+ * Where JSON.parse gave up, without the snippet of content V8 puts in its message: the file may be a
+ * symlink to anything, or hold a secret, and this line is printed unredacted.
+ */
+function jsonProblem(error: Error, text: string): string {
+  const message = error.message.split('\n')[0]!;
+  const position = /at position (\d+)/.exec(message);
+  if (position) {
+    const before = text.slice(0, Number(position[1]));
+    const line = before.split('\n').length;
+    return `${message.replace(/ in JSON at position \d+.*$/, '').replace(/ at position \d+.*$/, '')} at line ${line}, column ${before.length - before.lastIndexOf('\n')}`;
+  }
+  if (/Unexpected end of JSON input/.test(message)) return 'it ends too early';
+  const token = /^Unexpected token '(.)'/u.exec(message);
+  return token ? `unexpected character '${token[1]}'` : 'not JSON';
 }
 
 function firstIssue(error: z.ZodError): string {

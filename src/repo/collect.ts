@@ -4,7 +4,7 @@ import { UserError, isErrnoException } from '../errors.js';
 import { readGitFacts } from './git.js';
 import { IgnoreRules } from './ignore-rules.js';
 import { detectLanguage } from './language.js';
-import { findSecrets } from './secrets.js';
+import { findSecrets, redactSecrets } from './secrets.js';
 import { SourceFile, type RepoView, type SecretSighting, type SkipReason, type SkippedFile } from './view.js';
 
 export interface CollectOptions {
@@ -84,11 +84,29 @@ export async function collectRepo(target: string, options: CollectOptions = {}):
   return { root, files, skipped, secrets, git, totalBytes };
 }
 
+/**
+ * Control characters (newlines, terminal escapes) and bidirectional overrides in a name would forge
+ * lines in the reports and the terminal, or show a path other than the real one.
+ */
+const UNSAFE_NAME = /[\u0000-\u001f\u007f-\u009f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]/g;
+
+/** The path as it may be shown: every unsafe character as a visible escape (`\n`, `\u202e`). */
+export function escapeUnsafeName(rel: string): string {
+  const named: Record<string, string> = { '\n': '\\n', '\r': '\\r', '\t': '\\t' };
+  return rel.replace(UNSAFE_NAME, (c) => named[c] ?? `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
+}
+
 async function walk(absDir: string, relDir: string, parentRules: IgnoreRules, out: string[], skipped: SkippedFile[]): Promise<void> {
   const rules = await parentRules.enter(absDir, relDir);
   const entries = await fs.readdir(absDir, { withFileTypes: true });
   for (const entry of entries) {
     const rel = relDir === '' ? entry.name : `${relDir}/${entry.name}`;
+    if (escapeUnsafeName(entry.name) !== entry.name || findSecrets(entry.name).length > 0) {
+      // A name that is a secret would travel into the map, the agents' leads and the reports: not read, listed redacted.
+      const shown = entry.isDirectory() ? `${rel}/` : rel;
+      if (!rules.ignores(shown)) skipped.push({ path: redactSecrets(escapeUnsafeName(shown)), reason: 'unsafe-name' });
+      continue;
+    }
     if (entry.isDirectory()) {
       if (rules.ignores(`${rel}/`)) continue;
       try {

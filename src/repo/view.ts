@@ -39,7 +39,7 @@ function computeLineStarts(text: string): number[] {
   return starts;
 }
 
-export const SKIP_REASONS = ['too-large', 'binary', 'not-utf8', 'symlink', 'unreadable', 'special-file'] as const;
+export const SKIP_REASONS = ['too-large', 'binary', 'not-utf8', 'symlink', 'unreadable', 'special-file', 'unsafe-name'] as const;
 export type SkipReason = (typeof SKIP_REASONS)[number];
 
 export interface SkippedFile {

@@ -90,3 +90,18 @@ describe('collectRepo()', () => {
     expect(self.git?.head).toMatch(/^[0-9a-f]{40}$/);
   });
 });
+
+describe('names that would forge or leak text', () => {
+  it('skips names with control characters, bidi overrides or a secret as "unsafe-name", listed escaped and redacted', async () => {
+    const stripe = ['sk_live_', 'NameOnly7Xw9Rv4Ks1Ny6T'].join('');
+    const root = makeTree({ 'src/ok.ts': 'a', 'src/a\nb.ts': 'b', 'src/x\u202Ey.ts': 'c', 'we\tird/d.ts': 'd', [`src/${stripe}.ts`]: 'e', 'ignored/\u001b.ts': 'f', '.gitignore': 'ignored/\n' });
+    const view = await collectRepo(root, { git: false });
+    expect(view.files.map((f) => f.path)).toEqual(['.gitignore', 'src/ok.ts']);
+    expect(view.skipped.map((s) => [s.path, s.reason]).sort()).toEqual([
+      ['src/[REDACTED stripe-secret-key].ts', 'unsafe-name'],
+      ['src/a\\nb.ts', 'unsafe-name'],
+      ['src/x\\u202ey.ts', 'unsafe-name'],
+      ['we\\tird/', 'unsafe-name'],
+    ]);
+  });
+});

@@ -13,6 +13,10 @@ const SAMPLES: Record<string, string> = {
   'anthropic-api-key': fake('sk-ant-', 'api03-AbCdEfGhIjKlMnOpQrStUv'),
   'openai-api-key': fake('sk-proj-', 'AbCdEfGhIjKlMnOpQrStUvWxYz0123456789'),
   'slack-token': fake('xoxb-', '123456789012-AbCdEfGhIjKl'),
+  'google-oauth-client-secret': fake('GOCSPX-', 'Ab1Cd2Ef3Gh4Ij5Kl6Mn7Op8Qr9S'),
+  'gitlab-token': fake('glpat-', 'Zx8Yw7Vu6Ts5Rq4Po3Nm'),
+  'huggingface-token': fake('hf_', 'AbCdEfGhIjKlMnOpQrStUvWxYz01234567'),
+  'azure-storage-key': fake('DefaultEndpointsProtocol=https;AccountName=shop;AccountKey=', 'Q2hhbmdlTWVQbGVhc2VUaGlzSXNOb3RBUmVhbEtleQ', 'AbCdEf0123456789+/Zz==;EndpointSuffix=core.windows.net'),
   'google-api-key': fake('AIza', 'SyA1b2C3d4E5f6G7h8I9j0K1l2M3n4O5p6Q'),
   'sendgrid-api-key': fake('SG.', 'AbCdEfGhIjKlMnOpQr.StUvWxYz0123456789Ab'),
   'npm-token': fake('npm_', 'AbCdEfGhIjKlMnOpQrStUvWxYz0123456789'),
@@ -34,6 +38,22 @@ describe('findSecrets()', () => {
     'postgres://app:${PASSWORD}@db/app',
     'TOKEN_HEADER = "X_AUTH_TOKEN"',
   ])('leaves a non-secret alone: %s', (text) => {
+    expect(findSecrets(text)).toEqual([]);
+  });
+});
+
+describe('formats added for the hostile-input suite', () => {
+  it('a Slack app-level token (xapp-) is a slack-token', () => {
+    expect(findSecrets(`SLACK_APP_TOKEN=${fake('xapp-1-', 'A0123456789-1234567890123-abcdef0123456789')}`).map((m) => m.format)).toEqual(['slack-token']);
+  });
+
+  it('only the account key of an Azure connection string is the secret', () => {
+    const [match] = findSecrets(SAMPLES['azure-storage-key']!);
+    expect(match!.value.startsWith('Q2hh')).toBe(true);
+    expect(match!.value.endsWith('==')).toBe(true);
+  });
+
+  it.each(['GOCSPX-short', 'glpat-tooShort', 'hf_short', 'AccountKey=;'])('leaves a too-short look-alike alone: %s', (text) => {
     expect(findSecrets(text)).toEqual([]);
   });
 });

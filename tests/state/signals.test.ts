@@ -74,8 +74,8 @@ async function interruptThenResume(signal: NodeJS.Signals, code: number): Promis
   expect(fs.readdirSync(out).filter((f) => f.endsWith('.tmp'))).toEqual([]);
 
   const mark = fake.requests.length;
-  // The resume names neither the flags nor the endpoint: they come from the run.
-  const resumed = await cli(['audit', root, '--resume', ...(signal === 'SIGTERM' ? [resumeLine![2]!] : [])]);
+  // The resume need not name the flags or the endpoint: they come from the run; one given again replaces the run's.
+  const resumed = await cli(['audit', root, '--resume', ...(signal === 'SIGTERM' ? [resumeLine![2]!, '--format', 'json,md'] : [])]);
   expect(resumed.code, resumed.stderr).toBe(1);
   const after = fake.requests.slice(mark);
   expect(after.filter((r) => r.agent === 'system-explorer' || r.agent === 'code-auditor')).toEqual([]);
