@@ -19,7 +19,7 @@ export function renderMarkdown(report: AuditReport): string {
   const byId = new Map(report.findings.map((f) => [f.fingerprint, f]));
   const pick = (ids: readonly string[]): ClassifiedFinding[] => ids.map((id) => byId.get(id)!).filter(Boolean);
 
-  out.push(`# Production Readiness Audit: ${report.target.name}`, '');
+  out.push(`# Production Readiness Audit: ${plainText(report.target.name)}`, '');
   if (report.incomplete) {
     out.push(`> **INCOMPLETE** — ${report.incomplete.reason}. This report holds what was known when the audit stopped; categories whose agents did not finish are NOT AUDITED.${report.incomplete.resume ? ` Resume from the audited folder with \`${report.incomplete.resume}\`.` : ''}`, '');
   }
@@ -62,8 +62,10 @@ function verdictBlock(report: AuditReport, pick: (ids: readonly string[]) => Cla
   lines.push('', `Acceptable Risks (${accepted.length}):`);
   accepted.forEach((f) => lines.push(`- ${f.title} (${primaryLocation(f)})${standingTag(f)}`));
   if (accepted.length === 0) lines.push('- none');
-  lines.push('', 'Recommendation:', verdict.recommendation, '```');
-  return lines;
+  lines.push('', 'Recommendation:', verdict.recommendation);
+  // The block quotes titles and file names from the target: its fence must outlast any backticks in them.
+  const marker = fence(lines.slice(1));
+  return [`${marker}text`, ...lines.slice(1), marker];
 }
 
 function executiveSummary(report: AuditReport): string[] {
@@ -263,4 +265,9 @@ function formatBytes(bytes: number): string {
   if (bytes < 1024) return `${bytes} B`;
   if (bytes < 1024 * 1024) return `${(bytes / 1024).toFixed(1)} KiB`;
   return `${(bytes / 1024 / 1024).toFixed(1)} MiB`;
+}
+
+/** Text from the target outside code: markup in it (a folder named `<img onerror=…>`) is shown, not rendered. */
+function plainText(text: string): string {
+  return text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/([\\`*_[\]])/g, '\\$1');
 }
