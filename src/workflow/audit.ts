@@ -25,7 +25,7 @@ import { launchClassOf } from '../verdict/classify.js';
 import { judge, mergeFindings, verifyEvidence, type DroppedFinding } from '../verdict/index.js';
 import { compareWithPrevious } from '../verdict/trends.js';
 import { VERSION } from '../version.js';
-import type { EventSink } from './events.js';
+import type { AuditEvent, EventSink } from './events.js';
 import { resolveFocus, type ResolvedFocus } from './focus.js';
 import { StopShipGate, type GateOptions } from './gate.js';
 import { parseLaunchContext } from './launch-context.js';
@@ -81,7 +81,7 @@ const PARALLEL_PHASES: readonly PhaseId[] = [3, 4, 5, 6, 7, 8];
  */
 export async function runAudit(options: AuditOptions): Promise<AuditResult> {
   const now = options.now ?? (() => new Date());
-  const emit: EventSink = options.onEvent ?? (() => {});
+  const sink: EventSink = options.onEvent ?? (() => {});
   const startedAt = now().toISOString();
 
   // Collect first: a wrong target is reported before anything else is printed.
@@ -90,6 +90,8 @@ export async function runAudit(options: AuditOptions): Promise<AuditResult> {
   const changes = options.since !== undefined ? restrictTo(await readChangeSet(view.root, options.since), new Set(view.files.map((f) => f.path))) : undefined;
   const standing = new Standing(changes, await readAcceptedFile(view.root), now());
   const redactor = redactorFor(view);
+  // Events carry titles and paths, which come from the target too: they leave redacted like everything else.
+  const emit: EventSink = (event) => sink(JSON.parse(redactor.redact(JSON.stringify(event))) as AuditEvent);
   const state = options.agents && options.state !== false ? await RunState.open(view, redactor, options.state ?? {}, now(), emit) : undefined;
   if (options.agents && options.state !== false && !state) emit({ type: 'error', message: 'checkpoints and the result cache are off: the state folder cannot be written' });
   try {
