@@ -3,7 +3,7 @@ import { parseArgs, type ParseArgsConfig } from 'node:util';
 import { UserError } from './errors.js';
 import { climbsOut } from './repo/sandbox.js';
 import { renderConsoleSummary } from './report/console.js';
-import { REPORT_FORMATS, writeReports, type ReportFormat } from './report/write.js';
+import { outputError, REPORT_FORMATS, writeReports, type ReportFormat } from './report/write.js';
 import { gateBlocks, parseFailOn, type GatePolicy } from './verdict/gate.js';
 import { DEFAULT_AGENT_BUDGET } from './llm/budget.js';
 import { refusedKeyError } from './llm/refused-key.js';
@@ -267,7 +267,7 @@ async function checkOutDir(dir: string): Promise<void> {
   const { stat } = await import('node:fs/promises');
   for (let at = dir; ; at = path.dirname(at)) {
     const found = await stat(at).catch(() => undefined);
-    if (found && !found.isDirectory()) throw new UserError(`Cannot write the report to ${dir}: ${at === dir ? 'EEXIST' : 'ENOTDIR'}`, 'Choose a writable folder with --out DIR.');
+    if (found && !found.isDirectory()) throw outputError(dir, Object.assign(new Error('not a folder'), { code: at === dir ? 'EEXIST' : 'ENOTDIR' }));
     if (found || at === path.dirname(at)) return;
   }
 }

@@ -77,7 +77,7 @@ const OUTPUT_ERRORS: Record<string, { cause?: string; hint: string }> = {
   EIO: { cause: 'an input/output error', hint: 'Check that disk, or choose a folder on another one with --out DIR.' },
 };
 
-function outputError(outDir: string, error: unknown): Error {
+export function outputError(outDir: string, error: unknown): Error {
   const known = isErrnoException(error) ? OUTPUT_ERRORS[error.code!] : undefined;
   if (known) {
     const code = (error as NodeJS.ErrnoException).code!;
