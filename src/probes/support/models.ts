@@ -50,8 +50,26 @@ export function declaredModels(ctx: ProbeContext): ReadonlyMap<string, Model> {
 
 /** The model a query targets, from its receiver: `prisma.user`, `User`, `this.userRepository`, `getRepository(User)`. */
 export function modelOf(ctx: ProbeContext, receiver: ts.Expression): Model | undefined {
-  const target = ts.isCallExpression(receiver) ? (receiver.arguments[0]?.getText() ?? '') : receiver.getText();
+  const target = queryChainTarget(receiver) ?? (ts.isCallExpression(receiver) ? (receiver.arguments[0]?.getText().replace(/['"`]/g, '') ?? '') : receiver.getText());
   const base = (/[\w$]+$/.exec(target)?.[0] ?? '').replace(/(?:Repo|Repository|Model|Collection)$/i, '').toLowerCase();
   const models = declaredModels(ctx);
   return models.get(base) ?? models.get(base.replace(/e?s$/, '')) ?? models.get(base.replace(/s$/, ''));
+}
+
+/**
+ * The model or table an Objection or Knex query chain starts from: `Order.query().findById(id)` → "Order",
+ * `order.$query()` → "order", `Order.relatedQuery('items')` → "Order", `knex('orders').where(…)` /
+ * `trx('orders')` → "orders". Undefined when the expression is not such a chain.
+ */
+export function queryChainTarget(expr: ts.Expression): string | undefined {
+  let node: ts.Expression = expr;
+  while (ts.isCallExpression(node) || ts.isPropertyAccessExpression(node) || ts.isNonNullExpression(node) || ts.isParenthesizedExpression(node) || ts.isAwaitExpression(node)) {
+    if (ts.isCallExpression(node)) {
+      const callee = node.expression;
+      if (ts.isPropertyAccessExpression(callee) && /^(?:query|\$query|relatedQuery|\$relatedQuery)$/.test(callee.name.text)) return callee.expression.getText().split('.').at(-1);
+      if (ts.isIdentifier(callee) && /^(?:knex|db|trx|database|pg|sql|k)$/i.test(callee.text)) return stringValue(node.arguments[0]);
+    }
+    node = node.expression;
+  }
+  return undefined;
 }
