@@ -1,6 +1,7 @@
 import type { ProbeContext } from '../context.js';
 import type { SourceFile } from '../../repo/view.js';
-import { calleeName, stringValue, ts } from './ast.js';
+import { calleeName, propertyOf, stringValue, ts } from './ast.js';
+import { knexTables } from './schema-knex.js';
 
 /** A persisted model and the names of its fields, whichever ORM declared it. */
 export interface Model {
@@ -44,8 +45,48 @@ export function declaredModels(ctx: ProbeContext): ReadonlyMap<string, Model> {
       if (entity && cls.name) models.set(cls.name.text.toLowerCase(), { name: cls.name.text, fields: cls.members.filter(ts.isPropertyDeclaration).map((m) => m.name.getText()), file });
     }
   }
+  // Objection: `class Order extends Model { static get tableName() { return 'orders' } static get jsonSchema() {...} }`,
+  // its fields from the JSON schema's properties and from the Knex migration that creates its table.
+  const tables = new Map<string, string[]>();
+  for (const table of knexTables(ctx)) tables.set(table.name, [...(tables.get(table.name) ?? []), ...table.columns.map((c) => c.name)]);
+  for (const file of ctx.scripts(['tableName'])) {
+    for (const cls of ctx.nodesOf<ts.ClassDeclaration>(file, ts.SyntaxKind.ClassDeclaration)) {
+      const table = objectionTable(cls);
+      if (!cls.name || table === undefined) continue;
+      const fields = [...new Set([...jsonSchemaFields(cls), ...(tables.get(table.toLowerCase()) ?? [])])];
+      const model = { name: cls.name.text, fields, file };
+      models.set(cls.name.text.toLowerCase(), model);
+      if (!models.has(table.toLowerCase())) models.set(table.toLowerCase(), model);
+    }
+  }
+  // Knex tables no model class describes: `knex('orders')` queries name them directly.
+  for (const table of knexTables(ctx)) {
+    if (!table.created || models.has(table.name) || models.has(table.name.replace(/s$/, ''))) continue;
+    models.set(table.name, { name: table.name, fields: tables.get(table.name) ?? [], file: table.file });
+  }
   cache.set(ctx, models);
   return models;
+}
+
+/** The table of an Objection model: `static tableName = 'orders'` or `static get tableName() { return 'orders' }`. */
+export function objectionTable(cls: ts.ClassLikeDeclaration): string | undefined {
+  if (!cls.heritageClauses?.some((h) => h.types.some((t) => /Model$/.test(t.expression.getText())))) return undefined;
+  for (const member of cls.members) {
+    if (member.name?.getText() !== 'tableName' || !(ts.canHaveModifiers(member) && ts.getModifiers(member)?.some((m) => m.kind === ts.SyntaxKind.StaticKeyword))) continue;
+    if (ts.isPropertyDeclaration(member)) return stringValue(member.initializer);
+    if (ts.isGetAccessorDeclaration(member) && member.body) return stringValue(member.body.statements.find(ts.isReturnStatement)?.expression);
+  }
+  return undefined;
+}
+
+/** Property names of an Objection model's `jsonSchema` (getter or static property). */
+function jsonSchemaFields(cls: ts.ClassLikeDeclaration): string[] {
+  const member = cls.members.find((m) => m.name?.getText() === 'jsonSchema');
+  if (!member) return [];
+  const schema = ts.isPropertyDeclaration(member) ? member.initializer : ts.isGetAccessorDeclaration(member) ? member.body?.statements.find(ts.isReturnStatement)?.expression : undefined;
+  if (!schema || !ts.isObjectLiteralExpression(schema)) return [];
+  const properties = propertyOf(schema, 'properties');
+  return properties && ts.isObjectLiteralExpression(properties) ? properties.properties.map((p) => p.name?.getText().replace(/['"]/g, '') ?? '').filter(Boolean) : [];
 }
 
 /** The model a query targets, from its receiver: `prisma.user`, `User`, `this.userRepository`, `getRepository(User)`. */
