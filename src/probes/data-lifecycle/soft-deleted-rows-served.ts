@@ -25,7 +25,7 @@ export default defineProbe({
     phase: 4,
     agent: 'reliability-auditor',
     confidence: 'medium',
-    description: 'A request handler reads a Prisma or Mongoose model that has a soft-delete column (deletedAt, deleted, isDeleted) without filtering on it or checking it afterwards, and no global query filter hides deleted rows.',
+    description: 'A request handler reads a Prisma, Mongoose or Objection model that has a soft-delete column (deletedAt, deleted, isDeleted) without filtering on it or checking it afterwards, and no global query filter hides deleted rows.',
     impact: 'Items users deleted (messages, listings, documents) keep appearing in lists and by direct link, which breaks their expectation of deletion, can leak content they withdrew, and lets deleted records be bought, shared or edited.',
     remediation: 'Filter `deletedAt: null` (or `deleted: false`) in every read, or better, once for all queries (a Prisma client extension, a Mongoose `pre(/^find/)` hook), and return 404 for deleted rows.',
     effort: 'hours',

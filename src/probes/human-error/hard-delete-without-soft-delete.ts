@@ -24,7 +24,7 @@ export default defineProbe({
     phase: 4,
     agent: 'reliability-auditor',
     confidence: 'medium',
-    description: 'Code reachable from a request (a route, a server action, or a service method a route calls) permanently deletes business records (Prisma delete/deleteMany, TypeORM delete/remove, Sequelize destroy, Mongoose deleteOne/deleteMany, SQL DELETE FROM), either on a model with no soft-delete column or bypassing the one it has.',
+    description: 'Code reachable from a request (a route, a server action, or a service method a route calls) permanently deletes business records (Prisma delete/deleteMany, TypeORM delete/remove, Sequelize destroy, Mongoose deleteOne/deleteMany, Objection delete/deleteById, SQL DELETE FROM), either on a model with no soft-delete column or bypassing the one it has.',
     impact: 'A mistaken click, a buggy client or a compromised account erases data that support cannot restore short of a full database restore, which also rolls back everyone else’s changes.',
     remediation: 'Add a deletedAt (or archivedAt) column, set it in the handler, filter it out of reads, and purge old soft-deleted rows on a schedule that matches your retention policy; keep hard deletes for disposable rows.',
     effort: 'days',

@@ -23,7 +23,7 @@ export default defineProbe({
     agent: 'code-auditor',
     cwe: 'CWE-770',
     confidence: 'medium',
-    description: 'A GET route handler (or a Next.js page, or the service method a GET handler delegates to) loads a list from the database with no limit (Prisma findMany without take, find/findAll without limit, SELECT without LIMIT).',
+    description: 'A GET route handler (or a Next.js page, or the service method a GET handler delegates to) loads a list from the database with no limit (Prisma findMany without take, find/findAll without limit, an Objection `Model.query()` without page/limit, SELECT without LIMIT).',
     impact: 'Response time, memory and database load grow with the table: one large tenant or a scraper can slow or crash the API for everyone.',
     remediation: 'Page the query (take/limit with a capped page size, or cursor pagination) and return a next-page cursor.',
     effort: 'hours',
