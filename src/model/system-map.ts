@@ -32,7 +32,7 @@ export const MapRoute = z.object({
   path: z.string().describe('URL path as written in the source (parameters kept, e.g. /orders/:id)'),
   file: RepoPath.describe('File that registers the route'),
   line: Line,
-  framework: z.enum(['express', 'fastify', 'nextjs', 'nestjs']).describe('Framework the registration was recognised as'),
+  framework: z.enum(['express', 'fastify', 'nextjs', 'nestjs', 'hapi']).describe('Framework the registration was recognised as'),
   authenticated: z.boolean().describe('Whether an authentication check was found: a guard, earlier auth middleware on the same receiver, or a check in the handler'),
   guards: z.array(z.string()).describe('Source text (shortened, redacted) of the middleware, hooks or guards that run before the handler'),
 });

@@ -4,7 +4,7 @@ import { nodesByKind, parseScript, ts } from './support/ast.js';
 import { extractRoutes, type Middleware, type Route } from './support/routes.js';
 
 /** Literals without which a file cannot register a route or middleware: the cheap test before parsing. */
-const ROUTE_NEEDLE = /\.(?:get|post|put|patch|delete|all|route)(?:<[^()]*>)?\(\s*['"`\/{]|\.use\(|addHook\(|\.register\(|@Controller|useGlobalGuards/;
+const ROUTE_NEEDLE = /\.(?:get|post|put|patch|delete|all|route)(?:<[^()]*>)?\(\s*['"`\/{[]|\.use\(|addHook\(|\.register\(|@Controller|useGlobalGuards/;
 const NEXT_ROUTE_PATH = /(?:^|\/)(?:app\/(?:.*\/)?route|pages\/api\/.*)\.[cm]?[jt]sx?$/;
 
 /** Packages whose presence means the target is a server (so server-only probes apply). */
@@ -115,8 +115,10 @@ export class ProbeContext {
       const routes: Route[] = [];
       const middleware: Middleware[] = [];
       const candidates = this.scripts().filter((file) => ROUTE_NEEDLE.test(file.text) || NEXT_ROUTE_PATH.test(file.path));
+      // A hapi project (and no Fastify): `route({ method, path })` objects are hapi's even in files that do not say so.
+      const hapi = this.hasDependency('@hapi/hapi', 'hapi') && !this.hasDependency('fastify');
       for (const file of candidates) {
-        const found = extractRoutes(file, this.ast(file));
+        const found = extractRoutes(file, this.ast(file), { hapi });
         routes.push(...found.routes);
         middleware.push(...found.middleware);
       }

@@ -1,7 +1,10 @@
 import { lineOf, stringValue, ts } from '../support/ast.js';
+import { queryChainTarget } from '../support/models.js';
 import { defineProbe, type Hit } from '../types.js';
 
 const ORM_WRITES = /^(?:create|createMany|update|updateMany|upsert|delete|deleteMany|insert|save)$/;
+/** Objection and Knex chain writes: `Order.query().patch(...).where(...)`, `knex('orders').insert(...)`. */
+const CHAIN_WRITES = /^(?:insert|patch|update|delete|del|deleteById|patchAndFetchById|updateAndFetchById|insertGraph|upsertGraph|insertAndFetch|increment|decrement|relate|unrelate)$/;
 const SQL_WRITE = /^\s*(?:INSERT\s+INTO|UPDATE|DELETE\s+FROM)\s+["`]?(\w+)/i;
 /** Tables whose rows must agree with each other: money and stock. */
 const RECORD = /order|payment|invoice|ledger|transaction|charge|refund|payout|balance|credit|stock|inventory/i;
@@ -22,9 +25,10 @@ export default defineProbe({
   },
   detect(ctx) {
     const hits: Hit[] = [];
-    for (const file of ctx.scripts([/\.(?:create|update|insert|save)\(|INSERT\s+INTO|UPDATE\s/])) {
+    for (const file of ctx.scripts([/\.(?:create|update|insert|save|patch|upsertGraph|insertGraph)\(|INSERT\s+INTO|UPDATE\s/])) {
       for (const block of ctx.nodesOf<ts.Block>(file, ts.SyntaxKind.Block)) {
-        if (/\$transaction|\.transaction\(|withTransaction|BEGIN/.test(enclosingText(block))) continue;
+        // `prisma.$transaction(...)`, `dataSource.transaction(...)`, Objection `Order.transaction(...)` / `transaction(knex, ...)`.
+        if (/\$transaction|(?:^|\.)transaction$|\.transaction\(|withTransaction|BEGIN/.test(enclosingText(block))) continue;
         let run: { node: ts.Node; table: string }[] = [];
         const flush = (): void => {
           const tables = new Set(run.map((w) => w.table.toLowerCase()));
@@ -53,12 +57,27 @@ function writeOf(statement: ts.Statement): string | undefined {
   if (!expr || !ts.isAwaitExpression(expr) || !ts.isCallExpression(expr.expression)) return undefined;
   const call = expr.expression;
   if (!ts.isPropertyAccessExpression(call.expression)) return undefined;
+  const chained = chainWrite(call);
+  if (chained) return chained;
   const method = call.expression.name.text;
   if (method === 'query') return SQL_WRITE.exec(stringValue(call.arguments[0]) ?? '')?.[1];
   const receiver = call.expression.expression;
   // `prisma.order.create` names the model; `tx.order` inside a transaction never reaches here.
   if (ORM_WRITES.test(method) && ts.isPropertyAccessExpression(receiver) && /^(?:prisma|db|client)$/.test(receiver.expression.getText())) return receiver.name.text;
   return undefined;
+}
+
+/** The model or table an Objection/Knex chain writes to, unless the chain runs on a transaction (`query(trx)`, `.transacting(trx)`). */
+function chainWrite(call: ts.CallExpression): string | undefined {
+  const target = queryChainTarget(call);
+  if (!target) return undefined;
+  let writes = false;
+  for (let node: ts.Expression = call; ts.isCallExpression(node) && ts.isPropertyAccessExpression(node.expression); node = node.expression.expression) {
+    const method = node.expression.name.text;
+    if (method === 'transacting' || (/^(?:query|\$query|relatedQuery)$/.test(method) && node.arguments.length > 0 && !ts.isStringLiteralLike(node.arguments[0]!))) return undefined;
+    if (CHAIN_WRITES.test(method)) writes = true;
+  }
+  return writes ? target : undefined;
 }
 
 /** Statements between writes that do not talk to anything: computing a value keeps the run going. */

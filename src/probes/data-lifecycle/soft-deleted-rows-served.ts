@@ -1,6 +1,7 @@
 import type { ProbeContext } from '../context.js';
 import { findNodes, lineOf, topLevelDeclarations, ts } from '../support/ast.js';
 import { requestHandlers } from '../support/data-access.js';
+import { declaredModels } from '../support/models.js';
 import { prismaModels } from '../support/prisma.js';
 import { mongooseSchemas } from '../support/schema-mongoose.js';
 import { defineProbe, type Hit } from '../types.js';
@@ -8,6 +9,8 @@ import { defineProbe, type Hit } from '../types.js';
 const SOFT_DELETE_FIELD = /^(?:deletedAt|deleted_at|deleted|isDeleted|is_deleted|archivedAt|removedAt|trashedAt)$/;
 const PRISMA_READS = /^(?:findUnique|findUniqueOrThrow|findFirst|findFirstOrThrow|findMany)$/;
 const MONGOOSE_READS = /^(?:find|findOne|findById)$/;
+/** Objection chain calls that write rather than read: `Order.query().patch(...)`, `.insert(...)`, `.delete()`. */
+const OBJECTION_WRITES = /^(?:insert|patch|update|delete|deleteById|patchAndFetchById|updateAndFetchById|insertGraph|upsertGraph|insertAndFetch|relate|unrelate|increment|decrement)$/;
 /** A Prisma middleware or client extension: a place to filter soft-deleted rows for every query. */
 const PRISMA_LAYER = /\$use\s*\(|\$extends\s*\(/;
 /** A Mongoose query hook on find: `schema.pre(/^find/, ...)`, `schema.pre('find', ...)`. */
@@ -22,7 +25,7 @@ export default defineProbe({
     phase: 4,
     agent: 'reliability-auditor',
     confidence: 'medium',
-    description: 'A request handler reads a Prisma or Mongoose model that has a soft-delete column (deletedAt, deleted, isDeleted) without filtering on it or checking it afterwards, and no global query filter hides deleted rows.',
+    description: 'A request handler reads a Prisma, Mongoose or Objection model that has a soft-delete column (deletedAt, deleted, isDeleted) without filtering on it or checking it afterwards, and no global query filter hides deleted rows.',
     impact: 'Items users deleted (messages, listings, documents) keep appearing in lists and by direct link, which breaks their expectation of deletion, can leak content they withdrew, and lets deleted records be bought, shared or edited.',
     remediation: 'Filter `deletedAt: null` (or `deleted: false`) in every read, or better, once for all queries (a Prisma client extension, a Mongoose `pre(/^find/)` hook), and return 404 for deleted rows.',
     effort: 'hours',
@@ -48,8 +51,11 @@ export default defineProbe({
         const name = receiver.split('.').at(-1) ?? '';
         const prisma = PRISMA_READS.test(callee.name.text) && receiver.includes('.');
         const mongoose = MONGOOSE_READS.test(callee.name.text) && /^[A-Z]\w*$/.test(receiver);
-        const field = (prisma || mongoose) ? models.get(name.toLowerCase()) : undefined;
+        // Objection: `Order.query()…` read chains; the chain itself filtering (`whereNull('deleted_at')`) is checked with the handler text below.
+        const objection = callee.name.text === 'query' && /^[A-Z]\w*$/.test(receiver) && !chainAbove(call).some((m) => OBJECTION_WRITES.test(m));
+        const field = (prisma || mongoose || objection) ? models.get(name.toLowerCase()) : undefined;
         if (!field) continue;
+        if (objection && new RegExp(`['"\`]${field}['"\`]|\\b${field}\\b`).test(outermost(call).getText())) continue;
         const key = `${handler.file.path}:${name.toLowerCase()}`;
         // Filtered in the query, or checked on the result (`if (!listing || listing.deletedAt)`).
         if (reported.has(key) || filteredHere.has(name.toLowerCase()) || new RegExp(`\\.${field}\\b`).test(text)) continue;
@@ -71,12 +77,35 @@ function softModels(ctx: ProbeContext): Map<string, string> {
       if (field) models.set(m.name.toLowerCase(), field);
     }
   }
+  // Objection models whose JSON schema or Knex table has the column, unless a soft-delete plugin or a custom query builder filters it.
+  for (const m of declaredModels(ctx).values()) {
+    const field = m.fields.find((f) => SOFT_DELETE_FIELD.test(f));
+    if (!field || models.has(m.name.toLowerCase()) || !/\btableName\b/.test(m.file.text) || /objection-soft-delete|QueryBuilder|static\s+query\s*\(/.test(m.file.text)) continue;
+    models.set(m.name.toLowerCase(), field);
+  }
   for (const s of mongooseSchemas(ctx)) {
     const field = s.fields.find((f) => SOFT_DELETE_FIELD.test(f.name))?.name;
     if (!field || (s.variable && new RegExp(`\\b${s.variable}${FIND_HOOK}`).test(s.source))) continue;
     for (const name of s.models) models.set(name.toLowerCase(), field);
   }
   return models;
+}
+
+/** Method names chained after a call: `Order.query().where(...).first()` → where, first. */
+function chainAbove(call: ts.CallExpression): string[] {
+  const names: string[] = [];
+  let node: ts.Node = call;
+  while (ts.isPropertyAccessExpression(node.parent) && ts.isCallExpression(node.parent.parent)) {
+    names.push(node.parent.name.text);
+    node = node.parent.parent;
+  }
+  return names;
+}
+
+function outermost(call: ts.CallExpression): ts.Node {
+  let node: ts.Node = call;
+  while (ts.isPropertyAccessExpression(node.parent) && ts.isCallExpression(node.parent.parent)) node = node.parent.parent;
+  return node;
 }
 
 function receiverModel(call: ts.CallExpression): string {

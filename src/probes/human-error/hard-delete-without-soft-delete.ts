@@ -1,6 +1,7 @@
 import type { ProbeContext } from '../context.js';
 import { requestHandlers, selfAccountDelete } from '../support/data-access.js';
 import { expressionName, findNodes, lineOf, propertyOf, stringValue, ts } from '../support/ast.js';
+import { declaredModels, queryChainTarget } from '../support/models.js';
 import { prismaModels } from '../support/prisma.js';
 import { mongooseSchemas } from '../support/schema-mongoose.js';
 import { sqlTables } from '../support/schema-sql.js';
@@ -8,7 +9,7 @@ import { typeormEntities } from '../support/schema-typeorm.js';
 import { defineProbe, type Hit } from '../types.js';
 
 /** A delete that the ORM or a plugin turns into an update: `delete` is then already a soft delete. */
-const SOFT_DELETE_LAYER = /mongoose-delete|paranoid\s*:\s*true|prisma-soft-delete|params\.action\s*===?\s*['"]delete(?:Many)?['"]|\$extends\([^]*?\bdelete(?:Many)?\s*\([^]*?deletedAt/;
+const SOFT_DELETE_LAYER = /mongoose-delete|objection-soft-delete|paranoid\s*:\s*true|prisma-soft-delete|params\.action\s*===?\s*['"]delete(?:Many)?['"]|\$extends\([^]*?\bdelete(?:Many)?\s*\([^]*?deletedAt/;
 const SOFT_DELETE_FIELD = /^(?:deletedAt|deleted_at|deleted|isDeleted|is_deleted|archivedAt|archived_at|discardedAt|discarded_at|trashedAt|removedAt|removed_at)$/;
 /** Rows that are meant to be removed for good: credentials, toggles, caches and join rows. */
 const DISPOSABLE = /session|token|otp|nonce|verification|cache|lock|like|reaction|follow|bookmark|favou?rite|star|vote|cart|notification|invit|device|push|subscription|webhook|api_?key|attempt|temp|tmp|membership|logout|typing|presence/i;
@@ -23,7 +24,7 @@ export default defineProbe({
     phase: 4,
     agent: 'reliability-auditor',
     confidence: 'medium',
-    description: 'Code reachable from a request (a route, a server action, or a service method a route calls) permanently deletes business records (Prisma delete/deleteMany, TypeORM delete/remove, Sequelize destroy, Mongoose deleteOne/deleteMany, SQL DELETE FROM), either on a model with no soft-delete column or bypassing the one it has.',
+    description: 'Code reachable from a request (a route, a server action, or a service method a route calls) permanently deletes business records (Prisma delete/deleteMany, TypeORM delete/remove, Sequelize destroy, Mongoose deleteOne/deleteMany, Objection delete/deleteById, SQL DELETE FROM), either on a model with no soft-delete column or bypassing the one it has.',
     impact: 'A mistaken click, a buggy client or a compromised account erases data that support cannot restore short of a full database restore, which also rolls back everyone else’s changes.',
     remediation: 'Add a deletedAt (or archivedAt) column, set it in the handler, filter it out of reads, and purge old soft-deleted rows on a schedule that matches your retention policy; keep hard deletes for disposable rows.',
     effort: 'days',
@@ -59,6 +60,8 @@ function softDeleteModels(ctx: ProbeContext): { soft: Set<string>; ephemeral: Se
     if (expires) ephemeral.add(key(name));
   };
   for (const m of prismaModels(ctx)) add(m.name, m.fields.map((f) => f.name));
+  // Objection models: their JSON schema's properties and their Knex table's columns.
+  for (const m of declaredModels(ctx).values()) add(m.name, m.fields);
   for (const t of sqlTables(ctx)) add(t.name, t.columns.map((c) => c.name));
   for (const e of typeormEntities(ctx)) add(e.name, e.properties.map((p) => (p.kind === 'DeleteDateColumn' ? 'deletedAt' : p.name)));
   for (const s of mongooseSchemas(ctx)) {
@@ -85,6 +88,9 @@ function deletedEntity(call: ts.CallExpression, source: string): string | undefi
   if (!ts.isPropertyAccessExpression(callee)) return undefined;
   const method = callee.name.text;
   const receiver = expressionName(callee.expression);
+  // Objection: `Order.query().deleteById(id)`, `Order.query().delete().where(...)`, `order.$query().delete()`.
+  const chained = /^(?:delete|deleteById|del)$/.test(method) ? queryChainTarget(callee.expression) : undefined;
+  if (chained && /query\(\)/i.test(receiver)) return chained;
   const repositoryOf = ts.isCallExpression(callee.expression) && /getRepository$/.test(expressionName(callee.expression.expression));
   const last = repositoryOf ? ((callee.expression as ts.CallExpression).arguments[0]?.getText() ?? '') : (receiver.split('.').at(-1) ?? '');
   const first = call.arguments[0];

@@ -15,7 +15,17 @@ const MONEY_CALLS: ReadonlyMap<string, Severity> = new Map([
   ['invoices.pay', 'HIGH'],
   // A duplicate Checkout Session is a second page the customer may or may not pay, not a second charge.
   ['checkout.sessions.create', 'HIGH'],
+  // Mollie (`createMollieClient`): payments and refunds take an `idempotencyKey` parameter.
+  ['payments.create', 'CRITICAL'],
+  ['paymentRefunds.create', 'CRITICAL'],
+  // Adyen (`new CheckoutAPI(client)`): request options `{ idempotencyKey }` after the request.
+  ['PaymentsApi.payments', 'CRITICAL'],
+  ['ModificationsApi.refundCapturedPayment', 'CRITICAL'],
+  ['ModificationsApi.captureAuthorisedPayment', 'CRITICAL'],
 ]);
+/** Payment SDKs besides Stripe whose clients the probe knows by their constructor. */
+const OTHER_PROVIDERS = ['@mollie/api-client', '@adyen/api-library'];
+const OTHER_CLIENT = /^(?:createMollieClient|CheckoutAPI|(?:\w+\.)?CheckoutAPI)$/;
 const IDEMPOTENCY_KEYS = new Set(['idempotencyKey', 'idempotency_key']);
 
 export default defineProbe({
@@ -27,16 +37,16 @@ export default defineProbe({
     phase: 8,
     agent: 'reliability-auditor',
     confidence: 'high',
-    description: 'A Stripe call that moves money (charge, payment intent, refund, transfer, payout, subscription, invoice payment, checkout session) passes no idempotencyKey request option, or one minted fresh per call (randomUUID(), Date.now()).',
+    description: 'A Stripe (or Mollie, Adyen) call that moves money (charge, payment intent, refund, transfer, payout, subscription, invoice payment, checkout session) passes no idempotencyKey request option, or one minted fresh per call (randomUUID(), Date.now()).',
     impact: 'A client retry, a double-click, a timed-out request or a redelivered job sends the call again and the customer is charged, refunded or paid out twice.',
     remediation: 'Pass `{ idempotencyKey }` as the request-options argument, derived from the order or operation id (not a fresh random value per attempt), so every retry of one operation reuses one key.',
     effort: 'hours',
   },
   scope: 'file',
-  applies: (ctx) => ctx.hasDependency('stripe'),
+  applies: (ctx) => ctx.hasDependency('stripe', ...OTHER_PROVIDERS),
   detect(ctx) {
     return ctx
-      .scripts(['.create(', '.pay('])
+      .scripts(['.create(', '.pay(', '.payments(', 'Payment('])
       .filter((file) => !/(?:^|\/)scripts?\//.test(file.path))
       .flatMap((file) => {
         const sf = ctx.ast(file);
@@ -46,10 +56,13 @@ export default defineProbe({
           const entry = [...MONEY_CALLS].find(([suffix]) => name.endsWith(`.${suffix}`));
           if (!entry) return [];
           const client = name.slice(0, -entry[0].length - 1);
-          if (!(/stripe/i.test(client) || clients.has(client))) return [];
+          const base = client.split('.')[0]!;
+          const other = clients.get(base) === 'other' || /^(?:mollie\w*|adyen\w*|checkout)$/i.test(base);
+          if (!(/stripe/i.test(client) || clients.get(client) === 'stripe' || other)) return [];
+          if (other && (entry[0].startsWith('paymentIntents') || entry[0].startsWith('charges'))) return [];
           const fresh = freshKey(call);
           if (fresh) return [{ file, line: lineOf(fresh), severity: entry[1], message: `${name}(...) sends an idempotencyKey made fresh on every call (${fresh.getText()}): a retry carries a new key, so Stripe cannot recognise it as the same operation.` }];
-          if (hasIdempotencyKey(call)) return [];
+          if (hasIdempotencyKey(call, other && !/Api\./.test(entry[0]))) return [];
           // An unconfirmed PaymentIntent charges nobody until it is confirmed; a confirmed one is the charge.
           const unconfirmed = entry[0] === 'paymentIntents.create' && !confirmsNow(call.arguments[0]);
           const severity = unconfirmed ? 'HIGH' : entry[1];
@@ -85,20 +98,30 @@ function confirmsNow(params: ts.Expression | undefined): boolean {
   return !!params && ts.isObjectLiteralExpression(params) && propertyOf(params, 'confirm')?.kind === ts.SyntaxKind.TrueKeyword;
 }
 
-/** Local names bound to `new Stripe(key)`, whatever they are called (`client`, `payments`). */
-function stripeClients(sf: ts.SourceFile): Set<string> {
-  return new Set(
-    findNodes(sf, ts.isVariableDeclaration)
-      .filter((d) => d.initializer && ts.isNewExpression(d.initializer) && /^Stripe$/i.test(d.initializer.expression.getText()))
-      .map((d) => d.name.getText()),
-  );
+/** Local names bound to `new Stripe(key)` (or a Mollie or Adyen client), whatever they are called (`client`, `payments`). */
+function stripeClients(sf: ts.SourceFile): Map<string, 'stripe' | 'other'> {
+  const clients = new Map<string, 'stripe' | 'other'>();
+  for (const d of findNodes(sf, ts.isVariableDeclaration)) {
+    const init = d.initializer;
+    if (!init || !(ts.isNewExpression(init) || ts.isCallExpression(init))) continue;
+    const callee = init.expression.getText();
+    if (ts.isNewExpression(init) && /^Stripe$/i.test(callee)) clients.set(d.name.getText(), 'stripe');
+    else if (OTHER_CLIENT.test(callee)) clients.set(d.name.getText(), 'other');
+  }
+  return clients;
 }
 
 /**
  * Whether the request options (any argument after the first: Stripe reads trailing option objects)
  * carry a key. Options it cannot read, built elsewhere or spread in, are given the benefit of the doubt.
  */
-function hasIdempotencyKey(call: ts.CallExpression): boolean {
+function hasIdempotencyKey(call: ts.CallExpression, keyInParams = false): boolean {
+  // Mollie reads the key from the parameters themselves; Adyen and Stripe from trailing options.
+  if (keyInParams) {
+    const params = call.arguments[0];
+    if (params && ts.isObjectLiteralExpression(params) && params.properties.some((p) => ts.isSpreadAssignment(p) || (p.name !== undefined && IDEMPOTENCY_KEYS.has(p.name.getText().replace(/['"]/g, ''))))) return true;
+    if (params && !ts.isObjectLiteralExpression(params) && call.arguments.length === 1) return true;
+  }
   return call.arguments.slice(1).some((arg) => {
     if (!ts.isObjectLiteralExpression(arg)) return true;
     return arg.properties.some((p) => ts.isSpreadAssignment(p) || (p.name !== undefined && IDEMPOTENCY_KEYS.has(p.name.getText().replace(/['"]/g, ''))));

@@ -4,11 +4,13 @@ import { isSend } from '../support/jobs.js';
 import { defineProbe, type Hit } from '../types.js';
 
 /** How a handler receives a provider event: a verified Stripe/Svix event, or one cast to the provider's type. */
-const EVENT_SOURCE = /^(?:constructEvent|constructEventAsync|unwrap)$/;
+const EVENT_SOURCE = /^(?:constructEvent|constructEventAsync|unwrap|unmarshal|parse)$/;
 const EVENT_TYPE = /^(?:Stripe\.(?:Event|DiscriminatedEvent)|WebhookEvent|Svix\w*Event)$/;
 /** The event's own id reaching any statement: recorded, looked up or locked on (code only: comments say nothing). */
 const EVENT_ID = /^\w*(?:event|evt)\w*\.id$/i;
 const DELIVERY_ID = /^(?:event_?id|eventId|deliveryId|idempotency_?key|svix-id|webhook-id|x-github-delivery)$/i;
+/** Paddle `paddle.webhooks.unmarshal(...)`, Braintree `gateway.webhookNotification.parse(...)`, and the other providers' SDKs. */
+const PROVIDERS = ['@paddle/paddle-node-sdk', 'braintree', '@mollie/api-client', '@adyen/api-library', '@lemonsqueezy/lemonsqueezy.js'];
 const WRITES = /^(?:update|updateOne|updateMany|findOneAndUpdate|findByIdAndUpdate|save|upsert|query|execute)$/;
 
 export default defineProbe({
@@ -25,9 +27,9 @@ export default defineProbe({
     remediation: 'Insert the event id into a table with a unique constraint before acting (`INSERT … ON CONFLICT (id) DO NOTHING`, return 200 on a duplicate), and for snapshot events compare the event’s `created` time (or refetch the object) before writing.',
     effort: 'hours',
   },
-  applies: (ctx) => ctx.hasDependency('stripe', 'svix', '@octokit/webhooks') || ctx.scripts(['constructEvent', 'Stripe.Event']).length > 0,
+  applies: (ctx) => ctx.hasDependency('stripe', 'svix', '@octokit/webhooks', ...PROVIDERS) || ctx.scripts(['constructEvent', 'Stripe.Event']).length > 0,
   detect(ctx) {
-    return ctx.scripts(['constructEvent', 'Event', 'unwrap']).flatMap((file) => {
+    return ctx.scripts(['constructEvent', 'Event', 'unwrap', 'unmarshal', 'webhookNotification']).flatMap((file) => {
       const handlers = new Set<ts.FunctionLikeDeclaration>();
       for (const call of ctx.calls(file)) if (EVENT_SOURCE.test(methodName(call) ?? '') && /webhook/i.test(calleeName(call))) addHandler(handlers, call);
       for (const cast of ctx.nodesOf<ts.AsExpression>(file, ts.SyntaxKind.AsExpression)) if (EVENT_TYPE.test(cast.type.getText())) addHandler(handlers, cast);

@@ -44,7 +44,7 @@ function servers(ctx: ProbeContext): Servers {
   let found = memo.get(ctx);
   if (!found) {
     const listens = ctx
-      .scripts(['.listen('])
+      .scripts(['.listen(', '.start()'])
       .filter((file) => !DEV_ONLY_PATH.test(file.path))
       .flatMap((file) => httpListenCalls(ctx.ast(file)).slice(0, 1).map((call) => ({ file, line: lineOf(call) })));
     const routes = [...ctx.routes()].sort((a, b) => (a.file.path === b.file.path ? a.line - b.line : a.file.path < b.file.path ? -1 : 1));

@@ -1,7 +1,7 @@
 import type { ProbeContext } from '../context.js';
-import { endLineOf, findNodes, isFunctionLike, lineOf, methodName, propertyOf, ts, walkNodes } from '../support/ast.js';
+import { endLineOf, findNodes, isFunctionLike, lineOf, methodName, propertyOf, stringValue, ts, walkNodes } from '../support/ast.js';
 import { routeIsAuthenticated, staffOnly } from '../support/auth.js';
-import { declaredModels } from '../support/models.js';
+import { declaredModels, queryChainTarget } from '../support/models.js';
 import { serverActions } from '../support/server-actions.js';
 import { defineProbe, type Hit } from '../types.js';
 
@@ -9,7 +9,11 @@ import { defineProbe, type Hit } from '../types.js';
 const PARAM_READ = /\b(?:req|request|ctx|context)\.(?:params|query)\b|\bc\.req\.(?:param|query)\(/;
 /** Anything that ties the lookup to the caller or hands the decision to an authorization layer. */
 const OWNERSHIP = /\b(?:req|request|ctx\.state|res\.locals|session|c\.var)\.(?:user|auth|userId)\b|\bcurrentUser\b|\b(?:user|owner|author|creator|tenant|org|organization|organisation|account|workspace|team|company|customer|member)_?[iI]d\b|\bcreatedBy\b|\b(?:authorize|can|cannot|checkAbility|enforce|permit|isOwner|hasAccess|hasPermission|assert\w*|ensure\w*|check\w*|verify\w*(?:Owner|Access|Permission)\w*)\s*\(|\bability\b|\bpolicy\b|Policy\b/;
-const BY_ID = new Set(['findById', 'findByIdAndUpdate', 'findByIdAndDelete', 'findByIdAndRemove', 'findByPk', 'delete', 'update', 'softDelete']);
+const BY_ID = new Set(['findById', 'findByIdAndUpdate', 'findByIdAndDelete', 'findByIdAndRemove', 'findByPk', 'delete', 'update', 'softDelete', 'deleteById', 'patchAndFetchById', 'updateAndFetchById']);
+/** Objection/Knex chain filters: `Order.query().where('id', id)`, `knex('orders').where({ id })`. */
+const CHAIN_WHERE = new Set(['where', 'andWhere']);
+/** What a chain does with the row it found: `.findById(id).patch(...)`, `.where({ id }).del()`. */
+const CHAIN_WRITE = /^(?:patch|update|delete|del|deleteById|patchAndFetch|updateAndFetch|relate|unrelate)$/;
 const BY_WHERE = new Set(['findUnique', 'findUniqueOrThrow', 'findFirst', 'findFirstOrThrow', 'update', 'delete', 'upsert', 'findOne', 'findOneBy', 'findOneByOrFail', 'findOneOrFail', 'deleteOne', 'updateOne', 'findOneAndUpdate', 'findOneAndDelete', 'destroy', 'softDelete']);
 const ID_KEY = /^(?:_id|id|uuid|slug|[a-z]\w*Id)$/;
 /** Records that usually belong to one user or tenant, when no Prisma schema says otherwise. */
@@ -115,11 +119,29 @@ function recordAccess(call: ts.CallExpression, params: ReadonlySet<string>): Acc
       byUrl = ID_KEY.test(key) && value !== undefined && fromUrl(value, params);
     }
   }
+  const chained = queryChainTarget(callee.expression);
+  if (!byUrl && chained && CHAIN_WHERE.has(method) && call.arguments.length === 2 && /^(?:\w+\.)?(?:id|uuid|slug)$/.test(stringValue(first) ?? '')) byUrl = fromUrl(second!, params);
+  if (!byUrl && chained && CHAIN_WHERE.has(method) && first && ts.isObjectLiteralExpression(first) && first.properties.length === 1) {
+    const prop = first.properties[0]!;
+    const value = ts.isPropertyAssignment(prop) ? prop.initializer : ts.isShorthandPropertyAssignment(prop) ? prop.name : undefined;
+    byUrl = !!prop.name && ID_KEY.test(prop.name.getText()) && value !== undefined && fromUrl(value, params);
+  }
   if (!byUrl) return undefined;
-  // `getRepository(Order).findOne(...)` names its entity in the argument.
-  const target = ts.isCallExpression(callee.expression) ? (callee.expression.arguments[0]?.getText() ?? '') : callee.expression.getText();
+  // `getRepository(Order).findOne(...)` names its entity in the argument; `Order.query().findById(id)` and `knex('orders')` start the chain with it.
+  const target = chained ?? (ts.isCallExpression(callee.expression) ? (callee.expression.arguments[0]?.getText() ?? '') : callee.expression.getText());
   const model = (/[\w$]+$/.exec(target)?.[0] ?? '').replace(/(?:Repo|Repository|Model|Collection)$/i, '').toLowerCase();
-  return model ? { call, model, write: /update|delete|destroy|remove|upsert/i.test(method) } : undefined;
+  return model ? { call, model, write: /update|delete|destroy|remove|upsert|patch/i.test(method) || laterInChain(call).some((m) => CHAIN_WRITE.test(m)) } : undefined;
+}
+
+/** Methods called on the result of `call` further along its chain: `.findById(id).patch({...})` → [patch]. */
+function laterInChain(call: ts.CallExpression): string[] {
+  const methods: string[] = [];
+  let node: ts.Node = call;
+  while (ts.isPropertyAccessExpression(node.parent) && ts.isCallExpression(node.parent.parent) && node.parent.parent.expression === node.parent) {
+    methods.push(node.parent.name.text);
+    node = node.parent.parent;
+  }
+  return methods;
 }
 
 /** Models with an owner column (Prisma, Mongoose, TypeORM), or (without a declaration for the model) a name that is usually owned. */

@@ -4,11 +4,11 @@ import { sourcesOf } from '../support/request-flow.js';
 import { defineProbe, type Hit } from '../types.js';
 
 /** Writes whose first argument is the record (`create(doc)`) or whose second is the change (`updateOne(filter, change)`). */
-const RECORD_FIRST = new Set(['create', 'insert', 'insertOne', 'insertMany', 'save', 'build', 'createMany']);
-const CHANGE_SECOND = new Set(['update', 'updateOne', 'updateMany', 'findByIdAndUpdate', 'findOneAndUpdate', 'replaceOne']);
+const RECORD_FIRST = new Set(['create', 'insert', 'insertOne', 'insertMany', 'save', 'build', 'createMany', 'patch', 'insertGraph', 'upsertGraph', 'insertAndFetch', 'insertGraphAndFetch', 'upsertGraphAndFetch', 'patchAndFetch', 'updateAndFetch']);
+const CHANGE_SECOND = new Set(['update', 'updateOne', 'updateMany', 'findByIdAndUpdate', 'findOneAndUpdate', 'replaceOne', 'patchAndFetchById', 'updateAndFetchById']);
 /** Fields a user must never set on their own record: role and privilege flags, ownership, verification, credentials. */
 const PRIVILEGED = /^(?:roles?|is_?admin|admin|is_?staff|is_?superuser|superuser|permissions?|scopes?|plan|tier|(?:email_?)?verified|is_?verified|approved|owner_?id|user_?id|org_?id|organi[sz]ation_?id|tenant_?id|account_?id|workspace_?id|team_?id|company_?id|author_?id|created_?by|password(?:_?hash)?|reset_?token\w*|api_?key|balance|credits?)$/i;
-const WHOLE_BODY = /^(?:req|request|ctx\.request|ctx|context\.req|c\.req)\.body$/;
+const WHOLE_BODY = /^(?:req|request|ctx\.request|ctx|context\.req|c\.req)\.body$|^request\.payload$/;
 
 export default defineProbe({
   meta: {
@@ -27,20 +27,25 @@ export default defineProbe({
   },
   applies: (ctx) => ctx.isServer(),
   detect(ctx) {
+    const validated = new Set<ts.Node>(ctx.routes().filter((r) => r.validate && propertyOf(r.validate, 'payload') && !/\.unknown\(\s*(?:true)?\s*\)/.test(r.validate.getText())).flatMap((r) => (r.handler ? [r.handler] : [])));
     return ctx
-      .scripts(['body', 'json()'])
+      .scripts(['body', 'json()', 'payload'])
       .filter((file) => !ctx.isFrontEnd(file))
       .flatMap((file): Hit[] =>
         ctx.calls(file).flatMap((call): Hit[] => {
           const callee = call.expression;
           if (!ts.isPropertyAccessExpression(callee) || callee.expression.getText() === 'Object') return [];
           const method = callee.name.text;
-          let payload = RECORD_FIRST.has(method) ? call.arguments[0] : CHANGE_SECOND.has(method) ? call.arguments[1] : undefined;
+          // Objection's `update(changes)` takes the changes first (the where clause is chained).
+          const objection = method === 'update' && call.arguments.length === 1 && /query\(\)/.test(callee.expression.getText().replace(/\s/g, ''));
+          let payload = RECORD_FIRST.has(method) || objection ? call.arguments[0] : CHANGE_SECOND.has(method) ? call.arguments[1] : undefined;
           // Prisma: `create({ data })`, `update({ where, data })`.
           const first = call.arguments[0];
           if (first && ts.isObjectLiteralExpression(first) && propertyOf(first, 'data')) payload = propertyOf(first, 'data');
           const fn = enclosingFunction(call);
           if (!payload || !fn) return [];
+          // hapi `options.validate.payload`: a Joi object schema rejects keys it does not list.
+          if (validated.has(fn)) return [];
           const pinned = pinnedAfterBody(payload, fn);
           if (!pinned) return [];
           const model = modelOf(ctx, callee.expression);

@@ -1,5 +1,5 @@
 import type { ProbeContext } from '../context.js';
-import { lineOf } from '../support/ast.js';
+import { calleeName, findNodes, isFunctionLike, lineOf, stringValue, ts } from '../support/ast.js';
 import { httpListenCalls } from '../support/http-server.js';
 import { defineProbe, type Hit } from '../types.js';
 
@@ -33,21 +33,52 @@ export default defineProbe({
     const rootOf = (path: string): string => roots.filter((root) => path.startsWith(root)).sort((a, b) => b.length - a.length)[0] ?? '';
     const serverApps = new Set(listens(ctx).map((hit) => rootOf(hit.file.path)));
     // Handling in the server's own package, or in a shared package (one that starts no server), covers it.
-    const handled = new Set(
-      ctx.scripts(['SIG', 'enableShutdownHooks', 'closeWithGrace', 'createTerminus', 'Terminator', 'Lightship']).filter((file) => HANDLED.test(file.text)).map((file) => rootOf(file.path)),
-    );
+    const handlerFiles = ctx.scripts(['SIG', 'enableShutdownHooks', 'closeWithGrace', 'createTerminus', 'Terminator', 'Lightship']).filter((file) => HANDLED.test(file.text));
+    // A signal handler that only exits (`process.on('SIGTERM', () => process.exit(0))`) handles nothing: it is reported itself.
+    const exitOnly = handlerFiles.flatMap((file) => {
+      const { exiting, total } = signalHandlers(ctx, file);
+      // Only when every signal handler of the file just exits, and nothing else there (a library, Nest hooks) shuts down.
+      if (exiting.length === 0 || exiting.length < total || /enableShutdownHooks\s*\(|closeWithGrace\s*\(|createTerminus\s*\(|createHttpTerminator\s*\(|createLightship\s*\(/.test(file.text)) return [];
+      return exiting.slice(0, 1).map((call) => ({ file, line: lineOf(call) }));
+    });
+    const exitOnlyFiles = new Set(exitOnly.map((hit) => hit.file));
+    const handled = new Set(handlerFiles.filter((file) => !exitOnlyFiles.has(file)).map((file) => rootOf(file.path)));
     if ([...handled].some((root) => !serverApps.has(root))) return [];
     const reported = new Set<string>();
+    const exitHits = exitOnly.flatMap((hit): Hit[] => {
+      const root = rootOf(hit.file.path);
+      if (handled.has(root) || reported.has(root) || !serverApps.has(root)) return [];
+      reported.add(root);
+      return [{ ...hit, message: 'The SIGTERM handler calls process.exit() straight away: in-flight requests are cut off and nothing is drained or closed.' }];
+    });
     // The entry point (server.ts, main.ts, index.ts) speaks for its application, before side servers (metrics, admin).
     const entryFirst = [...listens(ctx)].sort((a, b) => Number(!ENTRY_FILE.test(a.file.path)) - Number(!ENTRY_FILE.test(b.file.path)));
-    return entryFirst.flatMap((hit): Hit[] => {
+    return [...exitHits, ...entryFirst.flatMap((hit): Hit[] => {
       const root = rootOf(hit.file.path);
       if (handled.has(root) || reported.has(root) || [...SHUTDOWN_PACKAGES, ...SERVERLESS_PACKAGES].some((name) => dependenciesOf(ctx, root).has(name))) return [];
       reported.add(root);
       return [{ ...hit, message: 'This server is started but nothing in its application handles SIGTERM, so every deploy or scale-down cuts off in-flight requests.' }];
-    });
+    })];
   },
 });
+
+/** Work a shutdown handler does besides exiting: closing servers, pools and queues, draining, waiting. */
+const DRAINS = /\.(?:close|stop|drain|disconnect|destroy|quit|end|terminate|shutdown|flush|pause)\(|\b(?:shutdown|gracefulShutdown|drain|cleanup|closeAll|teardown)\w*\(|setTimeout\(/i;
+
+/**
+ * `process.on('SIGTERM', () => process.exit(0))` and `process.once('SIGINT', () => { log(); process.exit() })`:
+ * signal handlers written inline that exit without closing anything. Handlers passed by name are trusted.
+ */
+function signalHandlers(ctx: ProbeContext, file: Parameters<ProbeContext['ast']>[0]): { exiting: ts.CallExpression[]; total: number } {
+  const all = ctx.calls(file).filter((call) => /^process\.(?:on|once|addListener)$/.test(calleeName(call)) && /^SIG(?:TERM|INT)$/.test(stringValue(call.arguments[0]) ?? ''));
+  const exiting = all.filter((call) => {
+    const handler = call.arguments[1];
+    if (!handler || !isFunctionLike(handler) || !handler.body) return false;
+    const text = handler.body.getText();
+    return findNodes(handler.body, ts.isCallExpression).some((c) => calleeName(c) === 'process.exit') && !DRAINS.test(text.replace(/process\.exit\([^)]*\)/g, ''));
+  });
+  return { exiting, total: all.length };
+}
 
 /** Folders holding a package.json: each is judged as one application. */
 function appRoots(ctx: ProbeContext): string[] {
@@ -74,7 +105,7 @@ function listens(ctx: ProbeContext): Hit[] {
   let found = memo.get(ctx);
   if (!found) {
     found = ctx
-      .scripts(['.listen('])
+      .scripts(['.listen(', '.start()'])
       .filter((file) => !DEV_ONLY_PATH.test(file.path) && !ctx.isFrontEnd(file))
       .flatMap((file) => httpListenCalls(ctx.ast(file)).slice(0, 1).map((call) => ({ file, line: lineOf(call) })));
     memo.set(ctx, found);

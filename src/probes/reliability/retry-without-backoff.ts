@@ -92,8 +92,24 @@ function recursiveRetry(file: SourceFile, clause: ts.CatchClause): Hit[] {
   if (!name) return [];
   const self = ownNodes(clause.block).find((n): n is ts.CallExpression => ts.isCallExpression(n) && (calleeName(n) === name || calleeName(n) === `this.${name}`));
   if (!self) return [];
-  const counted = fn.parameters.some((p) => COUNTER.test(p.name.getText())) || self.arguments.some((a) => /[-+]\s*1\b|--|\+\+/.test(a.getText()));
-  if (counted || hasCap(clause.block, undefined, (expr) => COUNTER.test(expr.getText()))) return [];
+  // The attempt count threaded through the self-call: a parameter named like one, or the one passed `n + 1`.
+  const stepped = self.arguments.findIndex((a) => /[-+]\s*1\b|--|\+\+/.test(a.getText()));
+  const counter = (stepped >= 0 ? fn.parameters[stepped] : undefined) ?? fn.parameters.find((p) => COUNTER.test(p.name.getText()));
+  if (counter && ts.isIdentifier(counter.name) && fn.body) {
+    // Counting is not capping: the count has to be compared (`if (attempt >= 3) throw`, `retries > 0 ? … : …`) somewhere.
+    const counterName = counter.name.text;
+    const mentions = (n: ts.Node): boolean => (ts.isIdentifier(n) && n.text === counterName) || findNodes(n, ts.isIdentifier).some((id) => id.text === counterName);
+    const compared = ownNodes(fn.body).some(
+      (n) =>
+        (ts.isBinaryExpression(n) && (COMPARISON.has(n.operatorToken.kind) || n.operatorToken.kind === ts.SyntaxKind.ExclamationEqualsEqualsToken || n.operatorToken.kind === ts.SyntaxKind.ExclamationEqualsToken) && (mentions(n.left) || mentions(n.right))) ||
+        (ts.isPrefixUnaryExpression(n) && n.operator === ts.SyntaxKind.ExclamationToken && mentions(n.operand)) ||
+        ((ts.isIfStatement(n) || ts.isConditionalExpression(n) || ts.isWhileStatement(n)) && ts.isIdentifier(ts.isConditionalExpression(n) ? n.condition : n.expression) && mentions(ts.isConditionalExpression(n) ? n.condition : n.expression)),
+    );
+    if (compared || hasCap(clause.block, undefined, (expr) => COUNTER.test(expr.getText()))) return [];
+    const delayed = hasDelay(clause.block);
+    return [{ file, line: lineOf(self), message: `${name}() retries itself from its catch block and counts attempts in ${counterName}, but never stops at a limit${delayed ? '' : ', and waits for nothing'}.` }];
+  }
+  if (hasCap(clause.block, undefined, (expr) => COUNTER.test(expr.getText()))) return [];
   const delayed = hasDelay(clause.block);
   return [{ file, line: lineOf(self), message: `${name}() retries itself from its catch block with no attempt limit${delayed ? '' : ' and no delay'}.` }];
 }

@@ -41,7 +41,7 @@ function optionHits(file: SourceFile, sf: ts.SourceFile): Hit[] {
     if (propertyOf(options, 'credentials')?.kind !== ts.SyntaxKind.TrueKeyword || !isCorsOptions(options)) return [];
     const origin = propertyOf(options, 'origin');
     if (!origin) return [];
-    const verdict = judgeOrigin(origin);
+    const verdict = judgeOrigin(origin, /@hapi\/|['"]hapi['"]|\bserver\.route\(/.test(file.text));
     if (!verdict) return [];
     return [{ file, line: lineOf(origin), message: `CORS ${verdict === 'wildcard' ? WILDCARD : REFLECTED}.`, severity: verdict === 'wildcard' ? 'MEDIUM' : 'HIGH' } satisfies Hit];
   });
@@ -57,8 +57,13 @@ function isCorsOptions(options: ts.ObjectLiteralExpression): boolean {
   return calleeName(parent).endsWith('register') && /cors/i.test(parent.arguments[0]?.getText() ?? '');
 }
 
-function judgeOrigin(origin: ts.Expression): 'wildcard' | 'reflected' | undefined {
+/**
+ * `origin: ['*']`: hapi matches every origin against the list and echoes it back (reflected); the `cors`
+ * package compares the request origin with the string `'*'`, which no origin equals, so it is the wildcard mistake.
+ */
+function judgeOrigin(origin: ts.Expression, hapi: boolean): 'wildcard' | 'reflected' | undefined {
   if (stringValue(origin) === '*') return 'wildcard';
+  if (ts.isArrayLiteralExpression(origin) && origin.elements.some((e) => stringValue(e) === '*')) return hapi ? 'reflected' : 'wildcard';
   if (origin.kind === ts.SyntaxKind.TrueKeyword) return 'reflected';
   if (ts.isRegularExpressionLiteral(origin) && /^\/\^?\.[*+]\$?\/\w*$/.test(origin.text)) return 'reflected';
   if (isFunctionLike(origin) && acceptsEverything(origin)) return 'reflected';

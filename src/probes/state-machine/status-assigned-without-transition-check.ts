@@ -1,12 +1,15 @@
 import type { SourceFile } from '../../repo/view.js';
 import type { ProbeContext } from '../context.js';
-import { enclosingFunction, expressionName, findNodes, lineOf, methodName, propertyOf, ts } from '../support/ast.js';
+import { enclosingFunction, expressionName, findNodes, lineOf, methodName, propertyOf, stringValue, ts } from '../support/ast.js';
+import { queryChainTarget } from '../support/models.js';
 import { defineProbe, type Hit } from '../types.js';
 
 /** Records whose status moves through a lifecycle where skipping or reversing a step costs money or trust. */
 const LIFECYCLE = /order|payment|invoice|subscription|booking|reservation|shipment|refund|withdrawal|payout|transfer|appointment|delivery|checkout|claim|contract|dispute|loan|quote|application|ticket|purchase|job|task/i;
 const STATUS_KEY = /^(?:status|state|\w+Status|\w+State)$/;
-const WRITES = new Set(['update', 'updateMany', 'updateOne', 'findByIdAndUpdate', 'findOneAndUpdate', 'upsert']);
+const WRITES = new Set(['update', 'updateMany', 'updateOne', 'findByIdAndUpdate', 'findOneAndUpdate', 'upsert', 'patch', 'patchAndFetch', 'patchAndFetchById', 'updateAndFetch', 'updateAndFetchById']);
+/** Objection/Knex filters: `.where('status', 'paid')`, `.whereIn('status', [...])`, `.where({ status })`. */
+const CHAIN_FILTERS = /^(?:where|andWhere|orWhere|whereIn|whereNot|whereNotIn)$/;
 const SAVES = new Set(['save', 'persist', 'persistAndFlush', 'flush', 'update']);
 /** Reads whose first argument is a filter: a status in it means only a record in that state is loaded. */
 const FINDS = new Set(['findOne', 'find', 'findOneBy', 'findBy', 'findOneOrFail', 'findOneByOrFail', 'countDocuments', 'count', 'exists']);
@@ -51,7 +54,8 @@ function checkFile(ctx: ProbeContext, file: SourceFile): Hit[] {
   for (const call of findNodes(sf, ts.isCallExpression)) {
     const method = methodName(call);
     if (!method || !WRITES.has(method) || !ts.isPropertyAccessExpression(call.expression)) continue;
-    const entity = expressionName(call.expression.expression).split('.').at(-1) ?? '';
+    // `prisma.order.update(...)` → order; `Order.query().findById(id).patch(...)`, `knex('orders').update(...)` → the chain's model or table.
+    const entity = queryChainTarget(call.expression.expression) ?? expressionName(call.expression.expression).split('.').at(-1) ?? '';
     if (!LIFECYCLE.test(entity)) continue;
     const data = splitUpdate(call).data;
     for (const obj of (data ? [data, propertyOf(data, 'data'), propertyOf(data, '$set'), propertyOf(data, 'update')] : [])) {
@@ -111,6 +115,7 @@ function checksStatus(fn: ts.FunctionLikeDeclaration, key: string): boolean {
     if (ts.isCallExpression(node)) {
       if (node.arguments.some(isStatus)) return true;
       const method = methodName(node) ?? '';
+      if (CHAIN_FILTERS.test(method) && (stringValue(node.arguments[0]) === key || (node.arguments[0] && ts.isObjectLiteralExpression(node.arguments[0]) && hasKey(node.arguments[0], key)))) return true;
       const filter = WRITES.has(method) ? splitUpdate(node).filter : node.arguments[0];
       if ((WRITES.has(method) || FINDS.has(method)) && filter && ts.isObjectLiteralExpression(filter) && hasKey(filter, key)) return true;
     }

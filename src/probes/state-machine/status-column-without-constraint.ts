@@ -1,4 +1,5 @@
 import type { SourceFile } from '../../repo/view.js';
+import { knexTables } from '../support/schema-knex.js';
 import { tableColumns, upStatements } from '../support/sql.js';
 import { defineProbe, type Hit } from '../types.js';
 
@@ -14,21 +15,30 @@ export default defineProbe({
     phase: 4,
     agent: 'reliability-auditor',
     confidence: 'medium',
-    description: 'A SQL `status` or `state` column is free text (TEXT/VARCHAR) with no CHECK constraint listing its states and no enum type.',
+    description: 'A SQL or Knex `status` or `state` column is free text (TEXT/VARCHAR, `t.string`/`t.text`) with no CHECK constraint listing its states and no enum type.',
     impact: 'A typo or a stale client writes a state no code handles (`"canceled"` beside `"cancelled"`): the record falls out of every workflow and no query finds it.',
     remediation: 'Declare the states: `CHECK (status IN (\'pending\', \'paid\', ...))` or a PostgreSQL enum type, added in a migration.',
     effort: 'hours',
   },
-  applies: (ctx) => ctx.files(['sql'], [/status|state/i]).length > 0,
+  applies: (ctx) => ctx.files(['sql'], [/status|state/i]).length > 0 || knexTables(ctx).length > 0,
   detect(ctx) {
     const files = ctx.files(['sql'], [/status|state/i]);
-    const text = files.map((file) => file.text).join('\n');
-    return files.flatMap((file) => upStatements(file).flatMap((s) => tableColumns(s).flatMap((column): Hit[] => {
+    // Knex migrations add CHECKs with `knex.raw('ALTER TABLE … CHECK (status IN …)')`: their text counts as SQL.
+    const knex = knexTables(ctx);
+    const knexFiles = [...new Set(knex.map((t) => t.file))];
+    const text = [...files, ...knexFiles].map((file) => file.text).join('\n');
+    const sqlHits = files.flatMap((file) => upStatements(file).flatMap((s) => tableColumns(s).flatMap((column): Hit[] => {
       if (!STATUS_COLUMN.test(column.name) || !FREE_TEXT.test(column.definition) || /\bcheck\b/i.test(column.definition)) return [];
       // A table-level CHECK, or one added later by ALTER TABLE, constrains it just as well.
       if (new RegExp(`\\bcheck\\s*\\(\\s*"?${column.name}"?\\s+(?:in|=)`, 'i').test(s.text) || constrainedLater(text, column.table, column.name)) return [];
       return [hit(file, column.offset, column.table, column.name)];
     })));
+    const knexHits = knex.flatMap((table) =>
+      table.columns
+        .filter((c) => STATUS_COLUMN.test(c.name) && /^(?:TEXT|VARCHAR)/.test(c.type) && !/\bCHECK\b/.test(c.constraints) && !constrainedLater(text, table.name, c.name))
+        .map((c): Hit => ({ file: table.file, line: c.line, message: `${table.name}.${c.name} accepts any text: no CHECK constraint or enum lists its states.` })),
+    );
+    return [...sqlHits, ...knexHits];
   },
 });
 

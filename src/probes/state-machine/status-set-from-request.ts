@@ -4,7 +4,7 @@ import { lineOf, methodName, ts } from '../support/ast.js';
 import { requestFlow } from '../support/request-flow.js';
 import { defineProbe, type Hit } from '../types.js';
 
-const UPDATES = new Set(['update', 'updateOne', 'updateMany', 'findByIdAndUpdate', 'findOneAndUpdate', 'upsert']);
+const UPDATES = new Set(['update', 'updateOne', 'updateMany', 'findByIdAndUpdate', 'findOneAndUpdate', 'upsert', 'patch', 'patchAndFetch', 'patchAndFetchById', 'updateAndFetch', 'updateAndFetchById']);
 const STATUS_KEY = /^(?:status|state|\w+Status|\w+State)$/;
 const SQL_STATUS = /^\s*update\s+["`]?(\w+)["`]?\s+set\s+([\s\S]*?)(?:\bwhere\b|$)/i;
 /** The incoming value is checked against the known states or mapped through a table. */

@@ -1,5 +1,6 @@
 import type { ProbeContext } from '../context.js';
-import { mountedPaths, type Route } from './routes.js';
+import { ts } from './ast.js';
+import { hapiAuth, mountedPaths, type HapiAuth, type Route } from './routes.js';
 
 /** Names that mean "this request is authenticated" in middleware, hooks and guards. */
 export const AUTH_WORDS = /\b\w*(?:auth|Auth|jwt|Jwt|JWT|session|Session|passport|requireUser|isLoggedIn|loggedIn|requireLogin|protect|Protect|guard|Guard|verifyToken|currentUser|clerk|Clerk|withUser|ensureUser|apiKey|ApiKey|internalOnly|InternalOnly|requireInternal|RequireInternal|internalKey|InternalKey)\w*\b/;
@@ -19,8 +20,42 @@ export function isPublicPath(path: string): boolean {
   return PUBLIC_PATH.test(path);
 }
 
+const hapiDefaults = new WeakMap<ProbeContext, HapiAuth | undefined>();
+
+/**
+ * The auth every hapi route gets unless it says otherwise: `server.auth.default('session')` or
+ * `server.auth.default({ strategy, mode })` anywhere in the target. Found once per audit; the strictest
+ * default wins when several servers set one.
+ */
+export function hapiDefaultAuth(ctx: ProbeContext): HapiAuth | undefined {
+  if (hapiDefaults.has(ctx)) return hapiDefaults.get(ctx);
+  let found: HapiAuth | undefined;
+  for (const file of ctx.scripts(['auth.default('])) {
+    for (const call of ctx.calls(file)) {
+      const callee = call.expression;
+      if (!ts.isPropertyAccessExpression(callee) || callee.name.text !== 'default' || !/(?:^|\.)auth$/.test(callee.expression.getText())) continue;
+      const mode = hapiAuth(call.arguments[0]);
+      if (mode === 'required' || (mode === 'optional' && found === undefined)) found = mode;
+    }
+  }
+  hapiDefaults.set(ctx, found);
+  return found;
+}
+
+/** A hapi route's effective auth: its own setting, else the server default. */
+function hapiRouteAuth(ctx: ProbeContext, route: Route): HapiAuth | undefined {
+  return route.auth ?? hapiDefaultAuth(ctx);
+}
+
 /** Whether a route runs an auth check: its own guards, an earlier `use` on its receiver, or a check inside its handler. */
 export function routeIsAuthenticated(ctx: ProbeContext, route: Route): boolean {
+  if (route.framework === 'hapi') {
+    // hapi authenticates through route config and the server default, not middleware: a registered
+    // auth plugin (`server.register(hapiAuthJwt)`) only makes a scheme available.
+    if (hapiRouteAuth(ctx, route) === 'required' || route.guards.some(authenticates)) return true;
+    const body = route.handler?.body?.getText() ?? '';
+    return /\b(?:verify(?:Token|Jwt|Session)\w*\(|jwt\.verify\(|requireUser\(|authenticate\()/.test(body) || /!\s*request\.auth\.(?:isAuthenticated|credentials)\b/.test(body);
+  }
   if (route.guards.some(authenticates)) return true;
   const appWide = ctx
     .middleware()

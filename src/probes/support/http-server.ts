@@ -4,6 +4,7 @@ const HTTP_MODULES = /^(?:express|fastify|koa|@nestjs\/core|(?:node:)?https?|htt
 /** How TCP, TLS, UDP and WebSocket servers are built: they listen on a port too, but speak no HTTP. */
 const NON_HTTP_SERVER = /\b(?:net|tls|dgram)\.create|WebSocket|\bnew\s+(?:net\.)?Server\b|createConnection/;
 /** Receivers named for a socket server (`wss.listen`, `io.listen`, `tcpServer.listen`). */
+const HAPI_SERVER = /^(?:await\s+)?(?:new\s+)?(?:Hapi|hapi)\.[sS]erver\(/;
 const NON_HTTP_RECEIVER = /\b(?:wss?|io|socket|tcp|net|grpc)\w*$/i;
 
 /**
@@ -26,9 +27,12 @@ export function httpListenCalls(sf: ts.SourceFile): ts.CallExpression[] {
 
   return calls.filter((call) => {
     const callee = call.expression;
-    if (!ts.isPropertyAccessExpression(callee) || callee.name.text !== 'listen' || !isPortLike(call.arguments[0])) return false;
+    if (!ts.isPropertyAccessExpression(callee)) return false;
     const receiver = callee.expression.getText().replace(/^this\./, '');
     const declared = declarations.get(receiver) ?? '';
+    // hapi: `const server = Hapi.server({ port }); await server.start()`.
+    if (callee.name.text === 'start' && call.arguments.length === 0) return HAPI_SERVER.test(declared);
+    if (callee.name.text !== 'listen' || !isPortLike(call.arguments[0])) return false;
     if (NON_HTTP_SERVER.test(declared) || NON_HTTP_RECEIVER.test(callee.expression.getText())) return false;
     const factory = /^(?:await\s+)?([\w$]+)\(/.exec(declared)?.[1];
     const fromLocalModule = /app|server|api/i.test(receiver) && [receiver, factory].some((name) => name !== undefined && (imported.get(name) ?? '').startsWith('.'));

@@ -5,7 +5,14 @@ export const HTTP_METHODS = ['GET', 'POST', 'PUT', 'PATCH', 'DELETE', 'ALL'] as 
 export type HttpMethod = (typeof HTTP_METHODS)[number];
 export const MUTATING: ReadonlySet<HttpMethod> = new Set(['POST', 'PUT', 'PATCH', 'DELETE', 'ALL']);
 
-export type Framework = 'express' | 'fastify' | 'nextjs' | 'nestjs';
+export type Framework = 'express' | 'fastify' | 'nextjs' | 'nestjs' | 'hapi';
+
+/**
+ * A hapi route's own `options.auth` (or `config.auth`): `'off'` for `auth: false`, `'optional'` for mode
+ * `'try'`/`'optional'`, `'required'` for a strategy or mode `'required'`; undefined when the route does not
+ * say, and the server's `server.auth.default(...)` decides.
+ */
+export type HapiAuth = 'off' | 'optional' | 'required';
 
 /** An HTTP route found in the source, whatever framework declared it. */
 export interface Route {
@@ -22,6 +29,10 @@ export interface Route {
   readonly receiver?: string;
   /** The function the registration sits in (a Fastify plugin, a router factory), or undefined at top level. */
   readonly scope?: ts.Node;
+  /** hapi only: the route's own auth setting (see HapiAuth). */
+  readonly auth?: HapiAuth;
+  /** hapi only: the route's `options.validate` (payload, params, query schemas), when it declares one. */
+  readonly validate?: ts.ObjectLiteralExpression;
 }
 
 /** App-wide middleware registration: `app.use(...)`, `fastify.addHook(...)`, `fastify.register(...)`. */
@@ -38,14 +49,17 @@ const ROUTE_METHODS = new Set(['get', 'post', 'put', 'patch', 'delete', 'all']);
 const NEXT_ROUTE_FILE = /(?:^|\/)app\/(.*\/)?route\.[cm]?[jt]sx?$/;
 const NEXT_PAGES_API = /(?:^|\/)pages\/api\/(.+)\.[cm]?[jt]sx?$/;
 
-export function extractRoutes(file: SourceFile, sf: ts.SourceFile): { routes: Route[]; middleware: Middleware[] } {
+/** `hapi`: the target depends on hapi and not on Fastify, so route config objects are hapi's. */
+export function extractRoutes(file: SourceFile, sf: ts.SourceFile, options: { hapi?: boolean } = {}): { routes: Route[]; middleware: Middleware[] } {
   const routes: Route[] = [];
   const middleware: Middleware[] = [];
   const nextPath = nextRoutePath(file.path);
 
   const visit = (node: ts.Node): void => {
     if (ts.isCallExpression(node)) {
-      const route = callRoute(file, node);
+      const hapi = hapiRoutes(file, node, options.hapi === true);
+      if (hapi) routes.push(...hapi);
+      const route = hapi ? undefined : callRoute(file, node);
       if (route) routes.push(route);
       const used = middlewareCall(file, node);
       if (used) middleware.push(used);
@@ -141,6 +155,85 @@ function hookTexts(options: ts.ObjectLiteralExpression): string[] {
   return ['preHandler', 'onRequest', 'preValidation', 'preParsing', 'config']
     .map((name) => propertyOf(options, name)?.getText())
     .filter((text): text is string => text !== undefined);
+}
+
+/**
+ * hapi: `server.route({ method, path, handler, options: { auth, validate, pre } })`, or an array of such
+ * objects. Told from Fastify's `route({ method, url })` by `path` without `url` plus a hapi sign: an
+ * `options` object, a method list or `'*'`, or hapi named in the file. A method list becomes one route per
+ * method; `'*'` is ALL. Undefined when the call is not a hapi registration.
+ */
+function hapiRoutes(file: SourceFile, call: ts.CallExpression, hapiProject: boolean): Route[] | undefined {
+  const callee = call.expression;
+  if (!ts.isPropertyAccessExpression(callee) || callee.name.text !== 'route' || call.arguments.length !== 1) return undefined;
+  const arg = call.arguments[0]!;
+  const configs = ts.isObjectLiteralExpression(arg) ? [arg] : ts.isArrayLiteralExpression(arg) ? arg.elements.filter(ts.isObjectLiteralExpression) : [];
+  if (configs.length === 0 || !configs.every((c) => propertyOf(c, 'path') !== undefined && propertyOf(c, 'url') === undefined)) return undefined;
+  const hapiFile = hapiProject || (/@hapi\/|['"]hapi['"]|\bserver\.auth\b|\bh\.response\(/.test(file.text) && !/fastify/i.test(file.text));
+  if (ts.isObjectLiteralExpression(arg) && !hapiFile && !isHapiConfig(arg)) return undefined;
+  const routes: Route[] = [];
+  for (const config of configs) {
+    const path = routePath(propertyOf(config, 'path'));
+    const methods = hapiMethods(propertyOf(config, 'method'));
+    if (path === undefined || methods.length === 0) continue;
+    const options = [propertyOf(config, 'options'), propertyOf(config, 'config')].find((o): o is ts.ObjectLiteralExpression => !!o && ts.isObjectLiteralExpression(o));
+    const handlerNode = propertyOf(config, 'handler') ?? (options && propertyOf(options, 'handler'));
+    const handler = !handlerNode ? undefined : isFunctionLike(handlerNode) ? handlerNode : ts.isIdentifier(handlerNode) ? localFunction(call.getSourceFile(), handlerNode.text) : undefined;
+    const validate = options && propertyOf(options, 'validate');
+    const guards = options ? ['pre', 'ext', 'plugins'].map((name) => propertyOf(options, name)?.getText()).filter((text): text is string => text !== undefined) : [];
+    // `auth: { access: { scope: ['admin'] } }`: a role check staffOnly() reads (the auth text itself would read as authentication).
+    const auth = options && propertyOf(options, 'auth');
+    const access = auth && ts.isObjectLiteralExpression(auth) ? (propertyOf(auth, 'access') ?? propertyOf(auth, 'scope')) : undefined;
+    if (access && hapiAuth(auth) !== 'off' && hapiAuth(auth) !== 'optional') guards.push(`scope: ${access.getText()}`);
+    for (const method of methods) {
+      routes.push({
+        file,
+        line: lineOf(config),
+        method,
+        path,
+        framework: 'hapi',
+        guards,
+        handler,
+        receiver: expressionName(callee.expression),
+        scope: enclosingFunction(call),
+        auth: options ? hapiAuth(propertyOf(options, 'auth')) : undefined,
+        validate: validate && ts.isObjectLiteralExpression(validate) ? validate : undefined,
+      });
+    }
+  }
+  return routes;
+}
+
+/** A route object only hapi would take: an `options` object, a method list or `'*'`, a `{param}` path, or an `(request, h)` handler. */
+function isHapiConfig(config: ts.ObjectLiteralExpression): boolean {
+  const method = propertyOf(config, 'method');
+  const handler = propertyOf(config, 'handler');
+  return (
+    propertyOf(config, 'options') !== undefined ||
+    (!!method && (ts.isArrayLiteralExpression(method) || stringValue(method) === '*')) ||
+    /\{\w+\??\}/.test(stringValue(propertyOf(config, 'path')) ?? '') ||
+    (!!handler && isFunctionLike(handler) && handler.parameters[1]?.name.getText() === 'h')
+  );
+}
+
+function hapiMethods(node: ts.Expression | undefined): HttpMethod[] {
+  const names = node && ts.isArrayLiteralExpression(node) ? node.elements.map(stringValue) : [stringValue(node)];
+  const methods = names.map((name) => (name === '*' ? 'ALL' : name?.toUpperCase())).filter((m): m is HttpMethod => m !== undefined && isMethod(m));
+  return [...new Set(methods)];
+}
+
+/** `auth: false` → off; `auth: 'session'` or `{ strategy, mode: 'required' }` → required; mode try/optional → optional. */
+export function hapiAuth(node: ts.Expression | undefined): HapiAuth | undefined {
+  if (!node) return undefined;
+  if (node.kind === ts.SyntaxKind.FalseKeyword) return 'off';
+  if (stringValue(node) !== undefined) return 'required';
+  if (ts.isObjectLiteralExpression(node)) {
+    const mode = stringValue(propertyOf(node, 'mode'));
+    if (mode === 'try' || mode === 'optional') return 'optional';
+    if (mode === 'required' || propertyOf(node, 'strategy') || propertyOf(node, 'strategies')) return 'required';
+    // `{ access: { scope } }` alone leaves the strategy (and so the mode) to the default.
+  }
+  return undefined;
 }
 
 function isMethod(value: string): value is HttpMethod {

@@ -1,5 +1,6 @@
 import type { SourceFile } from '../../repo/view.js';
 import type { ProbeContext } from '../context.js';
+import { knexTables } from './schema-knex.js';
 
 /** One column of a `CREATE TABLE`, with the rest of its definition (constraints) as written. */
 export interface SqlColumn {
@@ -22,13 +23,24 @@ export interface SqlTable {
 
 const cache = new WeakMap<ProbeContext, SqlTable[]>();
 
-/** Tables created by the target's `.sql` files (migrations, schema dumps), parsed once per audit. */
+/**
+ * Tables created by the target's `.sql` files (migrations, schema dumps) and its Knex schema builder
+ * migrations, parsed once per audit. A Knex `alterTable` adds its uniques to the table it alters and
+ * stands as a table of its own for the columns it adds (their lines are in its file).
+ */
 export function sqlTables(ctx: ProbeContext): readonly SqlTable[] {
   let tables = cache.get(ctx);
   if (!tables) {
     const files = ctx.files(['sql'], [/create\s+table/i]);
     tables = files.flatMap(parseTables);
+    const knex = knexTables(ctx);
+    tables.push(...knex.filter((t) => t.created));
     const byName = new Map(tables.map((t) => [t.name, t]));
+    for (const altered of knex.filter((t) => !t.created)) {
+      const base = byName.get(altered.name);
+      if (base) base.uniques.push(...altered.uniques);
+      if (altered.columns.length > 0) tables.push({ ...altered, uniques: base ? base.uniques : altered.uniques });
+    }
     // Unique indexes and constraints added after the table, in any file.
     for (const file of ctx.files(['sql'], [/unique/i])) {
       for (const m of file.text.matchAll(/create\s+unique\s+index\s+(?:concurrently\s+)?(?:if\s+not\s+exists\s+)?[\w".]*\s+on\s+(?:only\s+)?["`]?([\w.]+)["`]?\s*(?:using\s+\w+\s*)?\(([^;]*)\)/gi)) byName.get(bare(m[1]!))?.uniques.push(columnList(m[2]!));

@@ -14,6 +14,8 @@ export function isRequestRead(node: ts.Node, requestNames: ReadonlySet<string>):
     const field = ts.isPropertyAccessExpression(node) ? node.name.text : undefined;
     const owner = expressionName(node.expression);
     if (field && REQUEST_FIELDS.has(field) && (REQUEST_OBJECT.test(owner) || requestNames.has(owner))) return true;
+    // hapi's body is `request.payload`; other objects' `payload` (events, jobs) is not request data.
+    if (field === 'payload' && (/^(?:req|request)$/.test(owner) || (requestNames.has(owner) && !/^(?:event|job|message|msg|data)$/.test(owner)))) return true;
   }
   if (ts.isCallExpression(node) && ts.isPropertyAccessExpression(node.expression)) {
     const owner = expressionName(node.expression.expression);

@@ -7,6 +7,8 @@ const LIST_METHODS = new Set(['findMany', 'find', 'findAll', 'findAndCount', 'fi
 const BOUND_KEYS = new Set(['take', 'limit', 'first', 'last']);
 /** Chained calls that bound, stream or reduce the result (Mongoose, query builders, knex). */
 const CHAIN_BOUNDS = new Set(['limit', 'take', 'paginate', 'first', 'count', 'countDocuments', 'estimatedDocumentCount', 'cursor', 'stream', 'distinct', 'pluck', 'sum', 'avg', 'min', 'max', 'getCount', 'getOne', 'insert', 'update', 'del', 'delete', 'increment', 'decrement', 'returning', 'countDistinct']);
+/** Objection chain calls that bound the result or return one row: `Order.query().where(...).page(0, 20)`, `.findById(id)`. */
+const OBJECTION_BOUNDS = new Set(['page', 'range', 'findById', 'findByIds', 'findOne', 'resultSize', 'patch', 'patchAndFetchById', 'updateAndFetchById', 'deleteById', 'insertGraph', 'upsertGraph', 'insertAndFetch', 'relate', 'unrelate', 'limit', 'first', 'count', 'toKnexQuery', 'toSql', 'toString']);
 /** Lookup tables are small by nature: listing all countries or plans is fine. */
 const REFERENCE_TABLE = /(?:^|\.)(?:countr|currenc|language|locale|timezone|role|permission|plan|tier|setting|feature|flag|categor|tag|region|province|lookup|enum)\w*$/i;
 const SQL_SELECT = /^\s*select\b[\s\S]*?\bfrom\b/i;
@@ -21,7 +23,7 @@ export default defineProbe({
     agent: 'code-auditor',
     cwe: 'CWE-770',
     confidence: 'medium',
-    description: 'A GET route handler (or a Next.js page, or the service method a GET handler delegates to) loads a list from the database with no limit (Prisma findMany without take, find/findAll without limit, SELECT without LIMIT).',
+    description: 'A GET route handler (or a Next.js page, or the service method a GET handler delegates to) loads a list from the database with no limit (Prisma findMany without take, find/findAll without limit, an Objection `Model.query()` without page/limit, SELECT without LIMIT).',
     impact: 'Response time, memory and database load grow with the table: one large tenant or a scraper can slow or crash the API for everyone.',
     remediation: 'Page the query (take/limit with a capped page size, or cursor pagination) and return a next-page cursor.',
     effort: 'hours',
@@ -56,6 +58,12 @@ function unboundedQuery(call: ts.CallExpression): string | undefined {
   if (chainAbove(call).some((name) => CHAIN_BOUNDS.has(name))) return undefined;
   if (method === 'select' && isKnexRoot(callee.expression) && !chainBelow(callee.expression).some((name) => CHAIN_BOUNDS.has(name))) {
     return `${receiver}.select(...)`;
+  }
+  // Objection: `Order.query()` (optionally `.where(...)`, `.withGraphFetched(...)`) resolves to every matching row.
+  if (method === 'query' && ts.isIdentifier(callee.expression) && /^[A-Z]/.test(callee.expression.text) && call.arguments.length <= 1) {
+    const above = chainAbove(call);
+    if (above.some((name) => CHAIN_BOUNDS.has(name) || OBJECTION_BOUNDS.has(name)) || isArgument(call)) return undefined;
+    return `${receiver}.query()${above.length ? `.${above.join('(...).')}(...)` : ''}`;
   }
   if (!LIST_METHODS.has(method)) return undefined;
   if (method.startsWith('get')) return chainBelow(callee.expression).some((name) => CHAIN_BOUNDS.has(name)) ? undefined : `${receiver}.${method}()`;
@@ -103,6 +111,14 @@ function chainAbove(call: ts.CallExpression): string[] {
     node = node.parent.parent;
   }
   return names;
+}
+
+/** A query chain passed to another call (`whereIn('id', Sub.query().select('id'))`): a subquery, not a result. */
+function isArgument(call: ts.CallExpression): boolean {
+  let node: ts.Node = call;
+  while (ts.isPropertyAccessExpression(node.parent) && ts.isCallExpression(node.parent.parent)) node = node.parent.parent;
+  const parent = node.parent;
+  return (ts.isCallExpression(parent) && parent.arguments.includes(node as ts.Expression)) || ts.isPropertyAccessExpression(parent);
 }
 
 /** Method names chained before an expression: `qb.where(w).take(10)` → take, where. */
