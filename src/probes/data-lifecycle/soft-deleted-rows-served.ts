@@ -1,5 +1,5 @@
 import type { ProbeContext } from '../context.js';
-import { findNodes, lineOf, topLevelDeclarations, ts } from '../support/ast.js';
+import { chainAbove, findNodes, lineOf, topLevelDeclarations, ts } from '../support/ast.js';
 import { requestHandlers } from '../support/data-access.js';
 import { declaredModels } from '../support/models.js';
 import { prismaModels } from '../support/prisma.js';
@@ -91,16 +91,6 @@ function softModels(ctx: ProbeContext): Map<string, string> {
   return models;
 }
 
-/** Method names chained after a call: `Order.query().where(...).first()` → where, first. */
-function chainAbove(call: ts.CallExpression): string[] {
-  const names: string[] = [];
-  let node: ts.Node = call;
-  while (ts.isPropertyAccessExpression(node.parent) && ts.isCallExpression(node.parent.parent)) {
-    names.push(node.parent.name.text);
-    node = node.parent.parent;
-  }
-  return names;
-}
 
 function outermost(call: ts.CallExpression): ts.Node {
   let node: ts.Node = call;

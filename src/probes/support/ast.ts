@@ -118,6 +118,17 @@ export function methodName(call: ts.CallExpression): string | undefined {
   return undefined;
 }
 
+/** Method names chained after a call, innermost first: `Order.query().where(...).limit(20)` → where, limit. */
+export function chainAbove(call: ts.CallExpression): string[] {
+  const names: string[] = [];
+  let node: ts.Node = call;
+  while (ts.isPropertyAccessExpression(node.parent) && ts.isCallExpression(node.parent.parent)) {
+    names.push(node.parent.name.text);
+    node = node.parent.parent;
+  }
+  return names;
+}
+
 export function stringValue(node: ts.Node | undefined): string | undefined {
   if (!node) return undefined;
   if (ts.isStringLiteral(node) || ts.isNoSubstitutionTemplateLiteral(node)) return node.text;

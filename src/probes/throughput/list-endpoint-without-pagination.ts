@@ -1,4 +1,4 @@
-import { expressionName, findNodes, lineOf, propertyOf, stringValue, ts } from '../support/ast.js';
+import { chainAbove, expressionName, findNodes, lineOf, propertyOf, stringValue, ts } from '../support/ast.js';
 import { readScopes } from '../support/read-scopes.js';
 import { defineProbe, type Hit } from '../types.js';
 
@@ -102,16 +102,6 @@ function isKnexRoot(expr: ts.Expression): boolean {
   return ts.isCallExpression(node) && /^(?:knex|db|trx)$/.test(node.expression.getText()) && stringValue(node.arguments[0]) !== undefined;
 }
 
-/** Method names chained after a call: `.find(q).sort(s).limit(20)` → sort, limit. */
-function chainAbove(call: ts.CallExpression): string[] {
-  const names: string[] = [];
-  let node: ts.Node = call;
-  while (ts.isPropertyAccessExpression(node.parent) && ts.isCallExpression(node.parent.parent)) {
-    names.push(node.parent.name.text);
-    node = node.parent.parent;
-  }
-  return names;
-}
 
 /** A query chain passed to another call (`whereIn('id', Sub.query().select('id'))`): a subquery, not a result. */
 function isArgument(call: ts.CallExpression): boolean {
