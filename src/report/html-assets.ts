@@ -98,6 +98,9 @@ a { color: inherit; }
 table.findings { width: 100%; min-width: 860px; border-collapse: collapse; margin-top: 10px; table-layout: fixed; }
 table.findings col.c-sev { width: 104px; } table.findings col.c-cat { width: 130px; } table.findings col.c-loc { width: 250px; } table.findings col.c-class { width: 104px; }
 td.loc { overflow-wrap: anywhere; }
+table.agents { width: 100%; border-collapse: collapse; margin-top: 12px; font-size: 13px; }
+table.agents th, table.agents td { text-align: left; padding: 5px 10px; border-bottom: 1px solid var(--line); }
+table.agents tr.total td { font-weight: 700; }
 table.findings > thead th { text-align: left; font-size: 12px; text-transform: uppercase; letter-spacing: .06em; color: var(--muted); padding: 8px 12px; border-bottom: 1px solid var(--line); }
 tr.finding > td { padding: 12px; border-bottom: 1px solid var(--line); vertical-align: top; background: var(--paper); }
 tr.finding:target > td { background: #fff7ed; }

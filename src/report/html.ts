@@ -210,5 +210,19 @@ function coverage(report: AuditReport): string {
     ...(cov.skipped.length > 0 ? [`${cov.skipped.length} file(s) skipped (size, binary, encoding or symlink).`] : []),
     ...(cov.droppedFindings.length > 0 ? [`${cov.droppedFindings.length} claim(s) dropped: their cited lines did not match the file.`] : []),
   ];
-  return `<h2 id="coverage">What was and was not audited</h2><div class="card coverage"><ul>${items.map((i) => `<li>${esc(i)}</li>`).join('')}</ul></div>`;
+  return `<h2 id="coverage">What was and was not audited</h2><div class="card coverage"><ul>${items.map((i) => `<li>${esc(i)}</li>`).join('')}</ul>${agentsTable(report)}</div>`;
+}
+
+/** Per agent and in total: turns, tokens, cost, and whether the result was new or reused without a model call. */
+function agentsTable(report: AuditReport): string {
+  const agents = report.coverage.agents;
+  if (agents.length === 0) return '';
+  const sum = (pick: (a: (typeof agents)[number]) => number): number => agents.reduce((n, a) => n + pick(a), 0);
+  const result = (a: (typeof agents)[number]): string =>
+    a.reusedFrom ? `reused from the ${a.reusedFrom === 'checkpoint' ? 'run checkpoint' : 'result cache'} ($${a.savedUsd.toFixed(4)} not spent again)` : 'new';
+  const rows = agents.map(
+    (a) => `<tr><td>${esc(a.name)}</td><td>${esc(a.status)}</td><td>${a.turns}</td><td>${a.inputTokens}</td><td>${a.outputTokens}</td><td>${a.cacheReadTokens}</td><td>$${a.usd.toFixed(4)}</td><td>${esc(result(a))}</td></tr>`,
+  );
+  const total = `<tr class="total"><td>total</td><td></td><td>${sum((a) => a.turns)}</td><td>${sum((a) => a.inputTokens)}</td><td>${sum((a) => a.outputTokens)}</td><td>${sum((a) => a.cacheReadTokens)}</td><td>$${report.coverage.costUsd.toFixed(4)}</td><td>${agents.filter((a) => a.reusedFrom).length} reused</td></tr>`;
+  return `<table class="agents" id="agents"><thead><tr><th>agent</th><th>status</th><th>turns</th><th>input tokens</th><th>output tokens</th><th>prompt cache read</th><th>cost</th><th>result</th></tr></thead><tbody>${rows.join('')}${total}</tbody></table>`;
 }

@@ -197,3 +197,27 @@ describe.skipIf(!chromiumPath && !isCI())('the HTML report in headless Chromium'
     expect(problems).toEqual([]);
   });
 });
+
+describe('renderHtml: the agents table', () => {
+  it('lists turns, tokens and cost per agent and in total, and which results were reused without a model call', async () => {
+    const base = smallReport();
+    const run = { turns: 3, inputTokens: 9000, outputTokens: 400, cacheReadTokens: 5000, cacheWriteTokens: 0, usd: 0.05, startedAt: base.startedAt, durationMs: 1000, findingsReported: 1, findingsKept: 1, rejectedLeads: [], summary: null, notes: [], reusedFrom: null, savedUsd: 0 };
+    const report = AuditReport.parse({
+      ...base,
+      coverage: {
+        ...base.coverage,
+        mode: 'agents',
+        costUsd: 0.05,
+        agents: [
+          { ...run, name: 'security-auditor', status: 'completed' },
+          { ...run, name: 'ops-auditor', status: 'completed', turns: 0, inputTokens: 0, outputTokens: 0, cacheReadTokens: 0, usd: 0, reusedFrom: 'result-cache', savedUsd: 0.04 },
+        ],
+      },
+    });
+    const html = await renderHtml(report);
+    const table = /<table class="agents"[\s\S]*?<\/table>/.exec(html)![0];
+    expect(table).toContain('<td>security-auditor</td><td>completed</td><td>3</td><td>9000</td><td>400</td><td>5000</td><td>$0.0500</td><td>new</td>');
+    expect(table).toContain('reused from the result cache ($0.0400 not spent again)');
+    expect(table).toContain('<tr class="total"><td>total</td><td></td><td>3</td><td>9000</td><td>400</td><td>5000</td><td>$0.0500</td><td>1 reused</td></tr>');
+  });
+});
