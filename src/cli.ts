@@ -201,6 +201,7 @@ async function dryRun(parsed: AuditArgs, target: string, io: CliIO): Promise<num
     ...(parsed.focus ? { focus: parsed.focus } : {}),
     ...(parsed.since !== undefined ? { since: parsed.since } : {}),
     ...(probesOnlyBecause ? { probesOnlyBecause } : {}),
+    ...(parsed.noCache ? { stateDir: false as const } : parsed.stateDir !== undefined ? { stateDir: path.resolve(io.cwd, parsed.stateDir) } : {}),
   });
   io.stdout.write(parsed.json ? `${JSON.stringify(plan)}\n` : renderDryRun(plan));
   return EXIT.ok;

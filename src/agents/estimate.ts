@@ -80,6 +80,8 @@ export interface AgentPlan {
   readonly cachedChars: number;
   readonly leads: number;
   readonly turns: readonly PlannedTurn[];
+  /** A saved result is still valid for this exact request: the audit would reuse it and ask nothing. */
+  readonly reused?: boolean;
 }
 
 export type Limit = 'turns' | 'input tokens' | 'output tokens';
@@ -105,6 +107,8 @@ export interface AgentEstimate {
   readonly usd: number;
   /** The agent's limit that cuts the plan short, if one does. */
   readonly cappedBy: Limit | null;
+  /** Reused from the result cache: no model call, nothing spent. */
+  readonly reused: boolean;
 }
 
 export interface AuditEstimate {
@@ -128,6 +132,9 @@ function resultCharsOf(turn: PlannedTurn): number {
 
 /** One agent's conversation replayed on paper, stopping where its meter would refuse the next turn. */
 export function estimateAgent(plan: AgentPlan, budget: AgentBudget, model: string): AgentEstimate {
+  if (plan.reused) {
+    return { name: plan.name, files: [], bytes: 0, leads: plan.leads, promptTokens: 0, readTokens: 0, plannedTurns: 0, turns: 0, inputTokens: 0, cacheWriteTokens: 0, cacheReadTokens: 0, outputTokens: 0, usd: 0, cappedBy: null, reused: true };
+  }
   const reads = plan.turns.filter((t): t is Extract<PlannedTurn, { kind: 'read' }> => t.kind === 'read');
   let turns = 0;
   let inputTokens = 0;
@@ -182,6 +189,7 @@ export function estimateAgent(plan: AgentPlan, budget: AgentBudget, model: strin
     outputTokens,
     usd,
     cappedBy,
+    reused: false,
   };
 }
 

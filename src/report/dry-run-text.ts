@@ -54,7 +54,7 @@ export function renderDryRun(plan: DryRunPlan): string {
       tokens(a.inputTokens),
       tokens(a.cacheReadTokens),
       tokens(a.outputTokens),
-      usd(a.usd),
+      a.reused ? 'reused' : usd(a.usd),
     ]);
     const t = estimate.total;
     rows.push(['total', String(estimate.agents.reduce((s, a) => s + a.files.length, 0)), bytes(estimate.agents.reduce((s, a) => s + a.bytes, 0)), String(estimate.agents.reduce((s, a) => s + a.leads, 0)), String(t.turns), tokens(t.inputTokens), tokens(t.cacheReadTokens), tokens(t.outputTokens), usd(t.usd)]);

@@ -8,6 +8,7 @@ import { leadsFor, selectRoles, type AgentsOptions } from '../agents/orchestrate
 import { assignment, systemBlocks } from '../agents/prompt.js';
 import type { AgentRole } from '../agents/roster.js';
 import { agentTools, type RepoToolCall } from '../agents/runtime.js';
+import { assignmentKey, digestToolResult, SavedResults, type Replay } from '../agents/saved-results.js';
 import { DEFAULT_AGENT_BUDGET, type AgentBudget } from '../llm/budget.js';
 import { DEFAULT_BUDGET_USD, DEFAULT_MODEL } from '../llm/defaults.js';
 import { connectInMemory } from '../mcp/client.js';
@@ -24,6 +25,7 @@ import { redactorFor } from '../repo/redactor.js';
 import { verifyEvidence } from '../verdict/index.js';
 import { resolveFocus } from './focus.js';
 import { parseLaunchContext } from './launch-context.js';
+import { STATE_DIR } from './run-state.js';
 import { buildSystemMap } from './system-map.js';
 
 export interface DryRunOptions extends CollectOptions {
@@ -37,6 +39,8 @@ export interface DryRunOptions extends CollectOptions {
   readonly agents?: Omit<AgentsOptions, 'llm'> & { readonly llm?: { readonly model?: string } };
   /** Why the real audit would run the probes only (no key, --offline); undefined when the agents would run. */
   readonly probesOnlyBecause?: string;
+  /** Where the audit keeps its state (@default <root>/.prod-audit); false: the result cache is not consulted (--no-cache). */
+  readonly stateDir?: string | false;
 }
 
 export interface DryRunAgent {
@@ -92,13 +96,17 @@ export async function runDryRun(options: DryRunOptions): Promise<DryRunPlan> {
   const selected = [...(roles.explorer ? [roles.explorer] : []), ...roles.specialists];
   const connection = await connectInMemory({ root: view.root, view });
   let plans: AgentPlan[];
+  let notesKnown = !roles.explorer;
   try {
     const { tools: mcpToolList } = await connection.client.listTools();
-    const explorerNotes = roles.explorer ? 'x'.repeat(EXPLORER_NOTES_CHARS) : undefined;
+    const saved = options.stateDir === false ? undefined : new SavedResults(path.join(options.stateDir ?? path.join(view.root, STATE_DIR), 'cache', 'agents'));
+    const replay: Replay = async (call) => digestToolResult(await connection.client.callTool(call));
+    // The specialists' prompts carry the explorer's notes: known only when its result would be reused.
+    let explorerNotes = roles.explorer ? 'x'.repeat(EXPLORER_NOTES_CHARS) : undefined;
     plans = [];
     for (const role of selected) {
       const leads = role.name === 'system-explorer' ? [] : leadsFor(role, probeFindings);
-      plans.push(await planAgent(role, {
+      const plan = await planAgent(role, {
         client: connection.client,
         mcpToolList,
         map,
@@ -110,7 +118,14 @@ export async function runDryRun(options: DryRunOptions): Promise<DryRunPlan> {
         files: view.files.map((f) => ({ path: f.path, bytes: f.bytes, language: f.language })),
         focusFiles: focus?.files,
         changedFiles: changes ? new Set(changes.files.keys()) : undefined,
-      }));
+        model,
+      });
+      const reusable = saved && (role.name === 'system-explorer' || notesKnown) ? await saved.load(plan.key, plan.key, replay) : undefined;
+      if (role.name === 'system-explorer' && reusable) {
+        explorerNotes = reusable.result.summary ?? undefined;
+        notesKnown = true;
+      }
+      plans.push({ ...plan, reused: reusable !== undefined });
     }
   } finally {
     await connection.close();
@@ -120,7 +135,9 @@ export async function runDryRun(options: DryRunOptions): Promise<DryRunPlan> {
   const notes: string[] = [];
   if (agentOptions.verify) notes.push('--verify adds a short session per CRITICAL and HIGH finding (at most 20); it is not in the estimate.');
   if (selected.length === 0) notes.push('No agent would run with these --agents and --phase.');
-  if (roles.explorer && roles.specialists.length > 0) notes.push(`The specialists' prompts include the explorer's notes, counted as ${EXPLORER_NOTES_CHARS} characters.`);
+  if (roles.explorer && roles.specialists.length > 0 && !notesKnown) notes.push(`The specialists' prompts include the explorer's notes, counted as ${EXPLORER_NOTES_CHARS} characters.`);
+  const reused = plans.filter((p) => p.reused).map((p) => p.name);
+  if (reused.length > 0) notes.push(`Reused from the result cache, with no model call (everything they read is unchanged): ${reused.join(', ')}.`);
   return {
     target: { name: path.basename(view.root), root: view.root },
     scope: { files: view.files.length, bytes: view.totalBytes, skipped: view.skipped.length },
@@ -149,10 +166,11 @@ interface PlanInput {
   readonly files: { path: string; bytes: number; language: string }[];
   readonly focusFiles: ReadonlySet<string> | undefined;
   readonly changedFiles: ReadonlySet<string> | undefined;
+  readonly model: string;
 }
 
 /** One agent's first request, built as the runtime builds it, and the turns it is expected to take. */
-async function planAgent(role: AgentRole, input: PlanInput): Promise<AgentPlan> {
+async function planAgent(role: AgentRole, input: PlanInput): Promise<AgentPlan & { key: string }> {
   const [definition, skills] = await Promise.all([loadAgent(role.name), Promise.all(role.skills.map((s) => loadSkill(s)))]);
   const system: BetaTextBlockParam[] = systemBlocks(definition, skills, input.map, input.explorerNotes);
   const first = assignment(role, input.leads, input.budget, input.focus, input.changed);
@@ -160,6 +178,8 @@ async function planAgent(role: AgentRole, input: PlanInput): Promise<AgentPlan> 
   const tools = agentTools((params) => input.client.callTool(params) as ReturnType<RepoToolCall>, input.mcpToolList, ledger.tools());
   const promptChars = JSON.stringify({ system, messages: [{ role: 'user', content: first }], tools }).length;
   const cachedChars = JSON.stringify(tools).length + JSON.stringify(system).length;
+  // The same key the runtime looks a saved result up by (src/agents/runtime.ts runAgent).
+  const key = assignmentKey({ model: input.model, system, first, tools: input.mcpToolList, budget: input.budget });
 
   const turns: PlannedTurn[] = [];
   if (role.name === 'system-explorer') turns.push({ kind: 'map', resultChars: await resultChars(input.client, 'system_map', {}) });
@@ -174,7 +194,7 @@ async function planAgent(role: AgentRole, input: PlanInput): Promise<AgentPlan> 
   // Probe leads are precise enough to be confirmed far more often than rejected: one in four rejected.
   input.leads.forEach((lead, i) => turns.push({ kind: 'lead', fingerprint: lead.fingerprint, confirm: i % 4 !== 3 }));
   turns.push({ kind: 'finish' });
-  return { name: role.name, promptChars, cachedChars, leads: input.leads.length, turns };
+  return { name: role.name, promptChars, cachedChars, leads: input.leads.length, turns, key };
 }
 
 /** The characters a tool's answer adds to the conversation: its text as JSON, exactly as the agent would get it. */

@@ -3,6 +3,7 @@ import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { AgentsOptions } from '../../src/agents/orchestrate.js';
 import { runAudit } from '../../src/workflow/audit.js';
+import { runDryRun } from '../../src/workflow/dry-run.js';
 import { byAgentTurn, finishWith, read, shopCopy } from '../helpers/agent-turns.js';
 import { startFakeAnthropic, toolUse, type FakeAnthropic } from '../helpers/fake-anthropic.js';
 
@@ -109,5 +110,29 @@ describe('the result cache', () => {
       const text = fs.readFileSync(path.join(file.parentPath, file.name), 'utf8');
       for (const value of values) expect(text).not.toContain(value);
     }
+  });
+
+  it('--dry-run after an unchanged audit → every agent "reused", $0, no request; after one changed file only its reader is priced', async () => {
+    fake = await startFakeAnthropic({ script });
+    const root = shopCopy({ 'src/lib/labels.ts': LABELS });
+    await runAudit({ target: root, agents: agentOptions(fake.baseURL) });
+    const mark = fake.requests.length;
+
+    const unchanged = await runDryRun({ target: root });
+    expect(unchanged.estimate.agents.map((a) => [a.name, a.reused])).toEqual([
+      ['system-explorer', true],
+      ['code-auditor', true],
+      ['security-auditor', true],
+      ['reliability-auditor', true],
+      ['ops-auditor', true],
+    ]);
+    expect(unchanged.estimate.total.usd).toBe(0);
+
+    fs.writeFileSync(path.join(root, 'src/lib/labels.ts'), LABELS.replace('Shipped', 'Sent!!!'));
+    const changed = await runDryRun({ target: root });
+    expect(changed.estimate.agents.filter((a) => !a.reused).map((a) => a.name)).toEqual(['ops-auditor']);
+    expect(changed.estimate.total.usd).toBeGreaterThan(0);
+    expect((await runDryRun({ target: root, stateDir: false })).estimate.agents.every((a) => !a.reused)).toBe(true);
+    expect(fake.requests.length).toBe(mark);
   });
 });
