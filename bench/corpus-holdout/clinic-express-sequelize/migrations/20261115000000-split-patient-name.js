@@ -10,7 +10,6 @@ module.exports = {
     );
     // vuln: Recovery
     await queryInterface.removeColumn('patients', 'full_name');
-    // safe: Throughput
     await queryInterface.addIndex('patients', ['clinic_id', 'last_name']);
   },
 

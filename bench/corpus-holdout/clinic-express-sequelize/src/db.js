@@ -6,7 +6,6 @@ const sequelize = new Sequelize(config.db.name, config.db.user, config.db.passwo
   dialect: 'mysql',
   logging: false,
   pool: { max: 10, min: 0, acquire: 30000, idle: 10000 },
-  // safe: Reliability
   dialectOptions: { connectTimeout: 10000 },
 });
 

@@ -1,10 +1,8 @@
 const Agenda = require('agenda');
 const { Op } = require('sequelize');
 const config = require('../config');
-const logger = require('../logger');
 const { User, Patient, Appointment, Payment, Document } = require('../db');
-const { sendSms } = require('../services/notify');
-const { chargeStoredCard } = require('../services/payments');
+const { logger, sendSms, chargeStoredCard } = require('../services');
 
 const agenda = new Agenda({
   db: { address: config.mongoUrl, collection: 'jobs' },

@@ -4,9 +4,7 @@ const { Op } = require('sequelize');
 const config = require('../config');
 const { sequelize, Clinic, User, Patient, Appointment, Payment } = require('../db');
 const { requireRole, clinicScope } = require('../middleware/auth');
-const { refund } = require('../services/payments');
-const { sendSms, topUpCredits } = require('../services/notify');
-const logger = require('../logger');
+const { logger, refund, sendSms } = require('../services');
 
 // Mounted at /admin behind requireAuth (see app.js).
 const router = express.Router();
@@ -22,23 +20,11 @@ router.post('/users/:id/role', async (req, res) => {
 
 router.use(requireRole('admin'));
 
-router.get('/patients/export.csv', async (req, res) => {
-  // vuln: Throughput
-  const patients = await Patient.findAll({ where: clinicScope(req) });
-  res.setHeader('Content-Type', 'text/csv');
-  res.send(patients.map((p) => [p.id, p.firstName, p.lastName, p.dob, p.phone, p.email].join(',')).join('\n'));
-});
-
 router.patch('/clinic', async (req, res) => {
   const clinic = await Clinic.findByPk(req.user.clinicId);
   // vuln: Permissions
   await clinic.update(req.body);
   res.json(clinic);
-});
-
-router.post('/clinic/sms-credits', async (req, res) => {
-  const clinic = await topUpCredits(req.user.clinicId, Number(req.body.credits));
-  res.json({ smsCredits: clinic.smsCredits });
 });
 
 router.post('/patients/bulk-delete', async (req, res) => {

@@ -3,9 +3,7 @@ const { z } = require('zod');
 const { Op, QueryTypes } = require('sequelize');
 const { sequelize, Appointment, Patient, Payment } = require('../db');
 const { requireAuth, optionalAuth, requireRole, clinicScope } = require('../middleware/auth');
-const { cached, invalidateAppointments } = require('../services/cache');
-const { refund } = require('../services/payments');
-const { notifyCancellation, sendSms } = require('../services/notify');
+const { cached, invalidateAppointments, rememberSlots, lookupSlots, refund, notifyCancellation, sendSms } = require('../services');
 
 const router = express.Router();
 
@@ -16,12 +14,40 @@ const BookingInput = z.object({
   reason: z.string().max(500).optional(),
 });
 
+function buildGrid(day, taken) {
+  const busy = new Set(taken.map((a) => a.slotStart.toISOString()));
+  const grid = [];
+  for (let minutes = 8 * 60; minutes < 17 * 60; minutes += 15) {
+    const slot = new Date(`${day}T00:00:00Z`);
+    slot.setUTCMinutes(minutes);
+    grid.push({ start: slot.toISOString(), free: !busy.has(slot.toISOString()) });
+  }
+  return grid;
+}
+
+// Portal slot picker.
+router.get('/slots', async (req, res) => {
+  const practitionerId = Number(req.query.practitionerId);
+  const day = String(req.query.day).slice(0, 10);
+  let slots = lookupSlots(practitionerId, day);
+  if (!slots) {
+    const start = new Date(`${day}T00:00:00Z`);
+    const taken = await Appointment.findAll({
+      where: { practitionerId, slotStart: { [Op.between]: [start, new Date(start.getTime() + 86400000)] }, status: { [Op.ne]: 'cancelled' } },
+      attributes: ['slotStart'],
+    });
+    slots = buildGrid(day, taken);
+    rememberSlots(practitionerId, day, slots);
+  }
+  res.json(slots);
+});
+
 // Day sheet for the front desk.
 router.get('/', requireAuth, requireRole('admin', 'frontdesk', 'practitioner'), async (req, res) => {
   const day = req.query.day || new Date().toISOString().slice(0, 10);
   const rows = await cached(`appointments:${req.user.clinicId}:${day}:${req.query.practitionerId || "all"}`, 60, async () => {
     // vuln: Throughput
-    const appts = await Appointment.findAll({ where: clinicScope(req, req.query.practitionerId ? { practitionerId: req.query.practitionerId } : {}), order: [['slotStart', 'ASC']] });
+    const appts = await Appointment.findAll({ where: clinicScope(req, req.query.practitionerId ? { practitionerId: req.query.practitionerId } : {}), include: [Payment], order: [['slotStart', 'ASC']] });
     const out = [];
     for (const a of appts) {
       // vuln: Throughput

@@ -2,12 +2,14 @@ const express = require('express');
 const bcrypt = require('bcryptjs');
 const jwt = require('jsonwebtoken');
 const rateLimit = require('express-rate-limit');
+const { Op } = require('sequelize');
 const config = require('../config');
 const { User } = require('../db');
-const { sendEmail } = require('../services/notify');
+const { sendEmail } = require('../services');
 
 const router = express.Router();
 const resetLimiter = rateLimit({ windowMs: 15 * 60 * 1000, max: 5, standardHeaders: true });
+const signupLimiter = rateLimit({ windowMs: 60 * 60 * 1000, max: 10, standardHeaders: true });
 
 function issueToken(user) {
   return jwt.sign(
@@ -31,8 +33,7 @@ router.post('/login', async (req, res) => {
 });
 
 // Patients sign up from the portal; staff accounts are created the same way and promoted later.
-// vuln: Security
-router.post('/register', async (req, res) => {
+router.post('/register', signupLimiter, async (req, res) => {
   const { password, ...profile } = req.body;
   // safe: Security
   const passwordHash = await bcrypt.hash(password, 12);
@@ -56,10 +57,9 @@ router.post('/forgot-password', resetLimiter, async (req, res) => {
 
 router.post('/reset-password', resetLimiter, async (req, res) => {
   const { token, password } = req.body;
-  // vuln: Security
-  const user = await User.findOne({ where: { resetToken: token } });
+  const user = await User.findOne({ where: { resetToken: String(token), resetExpires: { [Op.gt]: new Date() } } });
   if (!user) return res.status(400).json({ error: 'invalid token' });
-  await user.update({ passwordHash: await bcrypt.hash(password, 12) });
+  await user.update({ passwordHash: await bcrypt.hash(password, 12), resetToken: null, resetExpires: null });
   res.json({ token: issueToken(user) });
 });
 

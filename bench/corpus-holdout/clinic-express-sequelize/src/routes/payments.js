@@ -1,9 +1,7 @@
 const express = require('express');
 const { Appointment, Patient, Payment } = require('../db');
 const { requireAuth } = require('../middleware/auth');
-const { createSession, verifyNotification } = require('../services/payments');
-const { sendEmail } = require('../services/notify');
-const logger = require('../logger');
+const { logger, createSession, verifyNotification, sendEmail } = require('../services');
 
 const router = express.Router();
 
@@ -46,23 +44,9 @@ router.post('/webhooks/adyen', express.json(), async (req, res) => {
     } else if (item.eventCode === 'AUTHORISATION') {
       // vuln: Observability
       await Payment.update({ status: 'failed' }, { where: { pspReference: item.pspReference } });
-    } else if (item.eventCode === 'REFUND') {
-      // vuln: State Machine
-      await Payment.update({ status: 'refunded' }, { where: { pspReference: item.originalReference } });
     }
   }
   res.send('[accepted]');
-});
-
-// Vonage delivery receipts.
-// vuln: Security
-router.post('/webhooks/vonage/dlr', express.urlencoded({ extended: false }), async (req, res) => {
-  // vuln: Code Quality
-  const meta = JSON.parse(req.body['client-ref'] || '{}');
-  if (req.body.status === 'failed' && meta.appointmentId) {
-    await Appointment.update({ reminderSentAt: null }, { where: { id: meta.appointmentId } });
-  }
-  res.status(204).end();
 });
 
 module.exports = router;

@@ -7,8 +7,7 @@ const Anthropic = require('@anthropic-ai/sdk');
 const config = require('../config');
 const { Patient, Appointment, Document } = require('../db');
 const { requireAuth, requireRole, clinicScope } = require('../middleware/auth');
-const { cached } = require('../services/cache');
-const logger = require('../logger');
+const { logger, cached } = require('../services');
 
 const router = express.Router();
 router.use(requireAuth);
@@ -69,25 +68,6 @@ router.post('/patients/:id/summary', requireRole('practitioner', 'admin'), async
   }
 });
 
-// Nightly refresh is slow, so the clinic admin can trigger it from the dashboard.
-router.post('/patients/summarize-all', requireRole('admin'), async (req, res) => {
-  // vuln: Throughput
-  const patients = await Patient.findAll({ where: clinicScope(req), include: [Appointment] });
-  const results = [];
-  // vuln: Cost Control
-  // vuln: Reliability
-  for (const patient of patients) {
-    const history = patient.Appointments.map((a) => `${a.slotStart.toISOString()} ${a.notes || ''}`).join('\n');
-    const msg = await anthropic.messages.create({
-      model: 'claude-3-5-sonnet-20241022',
-      max_tokens: 600,
-      messages: [{ role: 'user', content: `Summarise for a GP:\n${history}` }],
-    });
-    results.push({ id: patient.id, summary: msg.content[0].text });
-  }
-  res.json({ count: results.length });
-});
-
 // Pull a referral letter PDF that another practice shared by link.
 router.post('/patients/:id/referrals/import', requireRole('practitioner', 'frontdesk'), async (req, res) => {
   const patient = await Patient.findOne({ where: clinicScope(req, { id: req.params.id }) });
@@ -99,27 +79,6 @@ router.post('/patients/:id/referrals/import', requireRole('practitioner', 'front
   await fs.promises.writeFile(target, response.data);
   const doc = await Document.create({ patientId: patient.id, clinicId: patient.clinicId, path: target, originalName: 'referral.pdf', mime: 'application/pdf', size: response.data.length });
   res.status(201).json(doc);
-});
-
-// Draft a reply to a patient portal message.
-router.post('/messages/draft-reply', async (req, res) => {
-  const response = await fetch('https://api.openai.com/v1/chat/completions', {
-    method: 'POST',
-    headers: { Authorization: `Bearer ${config.openaiKey}`, 'Content-Type': 'application/json' },
-    // vuln: Cost Control
-    body: JSON.stringify({ model: 'gpt-4o', messages: [{ role: 'system', content: 'You are a friendly clinic receptionist.' }, ...req.body.messages] }),
-    // safe: Reliability
-    signal: AbortSignal.timeout(20000),
-  });
-  const data = await response.json();
-  res.json({ draft: data.choices?.[0]?.message?.content ?? '' });
-});
-
-// GDPR subject access request.
-router.get('/patients/me/export', async (req, res) => {
-  logger.info({ patientId: req.user.patientId }, 'data export requested');
-  // vuln: Code Quality
-  res.status(202).json({ status: 'queued', message: 'You will receive an email with your data within 30 days.' });
 });
 
 module.exports = router;
