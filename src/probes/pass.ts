@@ -31,8 +31,10 @@ export async function runProbePass(view: RepoView, probes: readonly Probe[], red
   const mode = options.mode ?? 'auto';
   const workers = options.workers ?? os.availableParallelism();
   // 'auto' stays on one thread: measured on 2 cores (docs/benchmarks.md, 2026-12-01), sharding is slower
-  // (15.35 s against 8.92 s on the 659k-line pinned tree) because the repo-scoped probes on the main
-  // thread parse most files again and take as long as the workers. Opt in with 'sharded'.
+  // (probes 14.11 s against 7.83 s on the 659k-line pinned tree): the repo-scoped probes on the main thread
+  // still parse most files again, and one thread already keeps about 1.5 cores busy (V8's collector and
+  // compiler threads). Even every probe over half the files in each of two threads, nothing parsed
+  // twice, took 8.2-8.7 s against 7.6 s. Opt in with 'sharded'.
   if (mode !== 'sharded') return runProbes(view, probes, redactor);
   // Workers load probes from the registry by id, so only the registry's own instances may go there.
   const fileScoped = probes.filter((p) => p.scope === 'file' && (workers === 0 || probeById(p.meta.id) === p));
