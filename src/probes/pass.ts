@@ -17,7 +17,11 @@ export interface ProbePassOptions {
    * @default 'auto'
    */
   readonly mode?: 'auto' | 'single' | 'sharded';
-  /** Worker threads for the sharded pass; 0 runs it file by file on this thread. @default the number of cores */
+  /**
+   * Worker threads for the sharded pass; 0 runs it file by file on this thread. The main thread keeps a core
+   * busy with the repo-scoped probes, so one worker fewer than cores (on 2 cores: 11.3 s against 13.4 s with
+   * two workers, docs/benchmarks.md). @default the number of cores less one, at least one
+   */
   readonly workers?: number;
 }
 
@@ -29,10 +33,12 @@ export interface ProbePassOptions {
  */
 export async function runProbePass(view: RepoView, probes: readonly Probe[], redactor: Redactor, options: ProbePassOptions = {}): Promise<ProbeRun> {
   const mode = options.mode ?? 'auto';
-  const workers = options.workers ?? os.availableParallelism();
+  const workers = options.workers ?? Math.max(1, os.availableParallelism() - 1);
   // 'auto' stays on one thread: measured on 2 cores (docs/benchmarks.md, 2026-12-01), sharding is slower
-  // (15.35 s against 8.92 s on the 659k-line pinned tree) because the repo-scoped probes on the main
-  // thread parse most files again and take as long as the workers. Opt in with 'sharded'.
+  // (probes 14.11 s against 7.83 s on the 659k-line pinned tree): the repo-scoped probes on the main thread
+  // still parse most files again, and one thread already keeps about 1.5 cores busy (V8's collector and
+  // compiler threads). Even every probe over half the files in each of two threads, nothing parsed
+  // twice, took 8.2-8.7 s against 7.6 s. Opt in with 'sharded'.
   if (mode !== 'sharded') return runProbes(view, probes, redactor);
   // Workers load probes from the registry by id, so only the registry's own instances may go there.
   const fileScoped = probes.filter((p) => p.scope === 'file' && (workers === 0 || probeById(p.meta.id) === p));

@@ -19,6 +19,7 @@ export default defineProbe({
     remediation: 'Parse inside try/catch (or a safe-parse helper) and validate the shape with a schema; answer or drop bad messages and log them.',
     effort: 'hours',
   },
+  scope: 'file',
   applies: (ctx) => ctx.scripts(['JSON.parse']).length > 0,
   detect(ctx) {
     const hits: Hit[] = [];

@@ -23,6 +23,7 @@ export default defineProbe({
     remediation: 'Use a database sequence or identity column, or a per-tenant counter row incremented atomically (`UPDATE counters SET value = value + 1 … RETURNING value`) inside the creating transaction.',
     effort: 'hours',
   },
+  scope: 'file',
   applies: (ctx) => ctx.scripts([/DESC|desc|max\(/i]).length > 0,
   detect: (ctx) => ctx.scripts([/['"](?:DESC|desc)['"]|max\s*\(/i]).filter((file) => !ctx.isFrontEnd(file)).flatMap((file) => checkFile(ctx, file)),
 });

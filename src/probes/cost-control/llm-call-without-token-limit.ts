@@ -22,6 +22,7 @@ export default defineProbe({
     remediation: 'Pass an output cap sized to what the feature shows (`max_tokens: 300`), and budget tokens per user or per job.',
     effort: 'hours',
   },
+  scope: 'file',
   applies: (ctx) => ctx.scripts(['openai', 'anthropic', 'generative-ai', '@google/genai', "'ai'", '"ai"']).length > 0,
   detect(ctx) {
     const hits: Hit[] = [];

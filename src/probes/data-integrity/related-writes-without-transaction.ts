@@ -23,6 +23,7 @@ export default defineProbe({
     remediation: 'Run the writes in one transaction (`prisma.$transaction`, `dataSource.transaction`, `BEGIN … COMMIT` on one pooled client), or use a nested create so the database applies them atomically.',
     effort: 'hours',
   },
+  scope: 'file',
   detect(ctx) {
     const hits: Hit[] = [];
     for (const file of ctx.scripts([/\.(?:create|update|insert|save|patch|upsertGraph|insertGraph)\(|INSERT\s+INTO|UPDATE\s/])) {

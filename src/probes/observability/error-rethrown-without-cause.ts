@@ -20,6 +20,7 @@ export default defineProbe({
     remediation: 'Chain the original: `throw new Error(\'reminder failed\', { cause: err })` (Node 16.9+), or log the caught error before replacing it.',
     effort: 'hours',
   },
+  scope: 'file',
   applies: (ctx) => ctx.scripts(['catch']).length > 0,
   detect(ctx) {
     const hits: Hit[] = [];

@@ -25,6 +25,7 @@ export default defineProbe({
     remediation: 'Log identifiers and sizes instead (`{ userId, templateId, bytes }`), pick the safe fields of a body explicitly, and configure the logger’s redaction (pino `redact`, winston formats) for the paths that must never appear.',
     effort: 'hours',
   },
+  scope: 'file',
   applies: (ctx) => ctx.scripts(['log']).length > 0,
   detect(ctx) {
     const hits: Hit[] = [];

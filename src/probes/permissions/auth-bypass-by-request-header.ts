@@ -23,6 +23,7 @@ export default defineProbe({
     remediation: 'Authenticate internal callers with a secret (mTLS, a signed service token, an API key compared in constant time), or keep internal routes off the public listener; never trust a header the client controls.',
     effort: 'hours',
   },
+  scope: 'file',
   applies: (ctx) => ctx.isServer(),
   detect(ctx) {
     return ctx

@@ -24,6 +24,7 @@ export default defineProbe({
     remediation: 'Compare fixed-length digests with `crypto.timingSafeEqual` (after checking both buffers have the same length), or compare HMACs of both values.',
     effort: 'hours',
   },
+  scope: 'file',
   applies: (ctx) => ctx.isServer(),
   detect(ctx) {
     return ctx.scripts(['==']).filter((file) => !ctx.isFrontEnd(file)).flatMap((file): Hit[] =>
