@@ -5,6 +5,7 @@ import type { AgentResult } from '../agents/runtime.js';
 import { skepticPass } from '../agents/verify.js';
 import { DEFAULT_MODEL } from '../llm/defaults.js';
 import type { LaunchContext } from '../model/context.js';
+import type { SystemMap } from '../model/system-map.js';
 import type { Finding, Verification } from '../model/finding.js';
 import type { AgentRun, AuditReport } from '../model/report.js';
 import { SCHEMA_VERSION } from '../model/report.js';
@@ -92,10 +93,14 @@ export async function runAudit(options: AuditOptions): Promise<AuditResult> {
   const redactor = redactorFor(view);
   // Events carry titles and paths, which come from the target too: they leave redacted like everything else.
   const emit: EventSink = (event) => sink(JSON.parse(redactor.redact(JSON.stringify(event))) as AuditEvent);
+  // --focus is read against the map; a focus that matches nothing is the user's to fix, so both come
+  // before any progress is shown or any state is written.
+  const map = buildSystemMap(new ProbeContext(view));
+  const focus = options.focus && options.focus.length > 0 ? resolveFocus(options.focus, view, map) : undefined;
   const state = options.agents && options.state !== false ? await RunState.open(view, redactor, options.state ?? {}, now(), emit) : undefined;
   if (options.agents && options.state !== false && !state) emit({ type: 'error', message: 'checkpoints and the result cache are off: the state folder cannot be written' });
   try {
-    const result = await phases(options, view, changes, standing, redactor, state, now, emit, startedAt);
+    const result = await phases(options, { view, changes, standing, redactor, map, focus, state }, now, emit, startedAt);
     await state?.close(result.report.incomplete ? 'interrupted' : 'complete', result.report.incomplete?.reason);
     return result;
   } catch (error) {
@@ -105,7 +110,19 @@ export async function runAudit(options: AuditOptions): Promise<AuditResult> {
   }
 }
 
-async function phases(options: AuditOptions, view: RepoView, changes: ChangeSet | undefined, standing: Standing, redactor: Redactor, state: RunState | undefined, now: () => Date, emit: EventSink, startedAt: string): Promise<AuditResult> {
+/** What is read and decided before the phases start: the snapshot and everything the user's flags named. */
+interface Prepared {
+  readonly view: RepoView;
+  readonly changes: ChangeSet | undefined;
+  readonly standing: Standing;
+  readonly redactor: Redactor;
+  readonly map: SystemMap;
+  readonly focus: ResolvedFocus | undefined;
+  readonly state: RunState | undefined;
+}
+
+async function phases(options: AuditOptions, prepared: Prepared, now: () => Date, emit: EventSink, startedAt: string): Promise<AuditResult> {
+  const { view, changes, standing, redactor, map, focus, state } = prepared;
   const wanted = (phase: PhaseId): boolean => !options.phases || options.phases.includes(phase);
   const interruptedBy = (): string | undefined => (options.interrupt?.aborted ? String(options.interrupt.reason ?? 'an interrupt') : undefined);
   const machine = new PhaseMachine(emit);
@@ -116,10 +133,8 @@ async function phases(options: AuditOptions, view: RepoView, changes: ChangeSet 
   machine.finish(1, `strictness ${context.strictness}`);
 
   machine.start(2);
-  const map = buildSystemMap(new ProbeContext(view));
   const systemType = detectSystemType(map, options.context);
   await state?.savePhase('2-system-map', { systemType, map });
-  const focus = options.focus && options.focus.length > 0 ? resolveFocus(options.focus, view, map) : undefined;
   const focused = options.agents && focus ? { ...options.agents, focus: [...focus.terms, ...[...focus.files].slice(0, 200)] } : options.agents;
   const agentsOptions = focused && changes ? { ...focused, changed: { since: changes.since, files: [...changes.files.keys()].slice(0, 500) } } : focused;
   const gates = (finding: Finding): boolean => standing.gates(finding, options.gatePreExisting ?? false);
