@@ -5,7 +5,7 @@
  */
 import fs from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import { caseNames, mcpHostileRows, RELIABILITY_SUITES, suiteFiles } from '../tests/helpers/case-names.js';
+import { caseNames, mcpHostileRows, RELIABILITY_SUITES } from '../tests/helpers/case-names.js';
 
 const INTRO = `# Reliability: faults and hostile input
 
@@ -39,12 +39,12 @@ function row(name: string): string {
 export function renderReliabilityDoc(): string {
   const out = [INTRO];
   for (const kind of ['fault', 'hostile'] as const) {
-    const suites = RELIABILITY_SUITES.filter((s) => s.kind === kind).map((s) => ({ ...s, names: suiteFiles(s.dir).flatMap(caseNames).filter((n) => n.includes(' → ')) }));
+    const suites = RELIABILITY_SUITES.filter((s) => s.kind === kind).map((s) => ({ ...s, names: caseNames(s.path).filter((n) => n.includes(' → ')) }));
     const mcp = kind === 'hostile' ? mcpHostileRows() : [];
     const total = suites.reduce((n, s) => n + s.names.length, 0) + mcp.length;
     out.push(kind === 'fault' ? `## Faults (${total})\n` : `## Hostile input (${total})\n`);
     for (const suite of suites) {
-      out.push(`### ${suite.title}\n`, `From \`${suite.dir}\`.\n`, `| ${kind === 'fault' ? 'fault' : 'input'} | observed behaviour |`, '| --- | --- |', ...suite.names.map(row), '');
+      out.push(`### ${suite.title}\n`, `From \`${suite.path}\`.\n`, `| ${kind === 'fault' ? 'fault' : 'input'} | observed behaviour |`, '| --- | --- |', ...suite.names.map(row), '');
     }
     if (mcp.length > 0) {
       out.push('### The repository tools (MCP), one call each\n', 'From `tests/mcp/hostile.test.ts`: each call is made against a repository built to hurt, and after the whole table the server still answers normally and nothing was written outside the root.\n', '| input | tool | observed behaviour |', '| --- | --- | --- |');

@@ -1,6 +1,6 @@
 #!/usr/bin/env node
 import { createInterface } from 'node:readline/promises';
-import { main, type InterruptWatch } from './cli.js';
+import { INTERRUPTED_EXIT, main, type InterruptWatch } from './cli.js';
 
 /** A yes/no question on the terminal; only offered when a person is there to answer it. */
 async function ask(question: string): Promise<boolean> {
@@ -20,7 +20,7 @@ function watchInterrupts(): InterruptWatch {
   const controller = new AbortController();
   const signals = ['SIGINT', 'SIGTERM'] as const;
   const onSignal = (signal: NodeJS.Signals): void => {
-    if (controller.signal.aborted) process.exit(signal === 'SIGTERM' ? 143 : 130);
+    if (controller.signal.aborted) process.exit(INTERRUPTED_EXIT[signal] ?? 130);
     process.stderr.write(`\nprod-audit: ${signal} received: stopping the agents and writing what is known (again to quit at once).\n`);
     controller.abort(signal);
   };

@@ -2,6 +2,7 @@ import path from 'node:path';
 import { parseArgs, type ParseArgsConfig } from 'node:util';
 import { UserError } from './errors.js';
 import { climbsOut } from './repo/sandbox.js';
+import { isRunId } from './state/run-id.js';
 import { renderConsoleSummary } from './report/console.js';
 import { outputError, REPORT_FORMATS, writeReports, type ReportFormat } from './report/write.js';
 import { gateBlocks, parseFailOn, type GatePolicy } from './verdict/gate.js';
@@ -16,7 +17,7 @@ import { VERSION } from './version.js';
 
 export const EXIT = { ok: 0, blocked: 1, usage: 2, internal: 3 } as const;
 /** An interrupted audit exits as the shell expects of a signal: 128 + its number (130 Ctrl-C, 143 SIGTERM). */
-const INTERRUPTED_EXIT: Readonly<Record<string, number>> = { SIGINT: 130, SIGTERM: 143, SIGHUP: 129 };
+export const INTERRUPTED_EXIT: Readonly<Record<string, number>> = { SIGINT: 130, SIGTERM: 143, SIGHUP: 129 };
 
 /** Signals that stop an audit gracefully: the first stops the agents and writes what is known. */
 export interface InterruptWatch {
@@ -219,7 +220,7 @@ function takeResume(args: readonly string[]): { args: string[]; run: string | tr
     if (arg.startsWith('--resume=')) run = arg.slice('--resume='.length) || true;
     else if (arg === '--resume') {
       const next = args[i + 1];
-      if (next !== undefined && /^\d{8}T\d{6}Z-[0-9a-f]{6}$/.test(next)) {
+      if (next !== undefined && isRunId(next)) {
         run = next;
         i++;
       } else run = true;

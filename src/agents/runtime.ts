@@ -90,7 +90,7 @@ export async function runAgent(input: AgentRunInput): Promise<AgentResult> {
   if (saved) return saved;
 
   const ledger = new AgentLedger(role.name, role, new Map(input.leads.map((f) => [f.fingerprint, f])));
-  const log = new ReadLog();
+  const log = new ReadLog((file) => input.saved?.fileHash(file));
   const outcome = await converse({
     ...input,
     system,
@@ -98,7 +98,7 @@ export async function runAgent(input: AgentRunInput): Promise<AgentResult> {
     ledgerTools: ledger.tools(),
     done: () => ledger.finished,
     hasResults: () => ledger.findings.length > 0,
-    onToolResult: (call, result) => log.record(call, result, (file) => input.saved?.fileHash(file)),
+    onToolResult: (call, result) => log.record(call, result),
   });
   const result: AgentResult = {
     name: role.name,

@@ -64,10 +64,13 @@ export class ReadLog {
   readonly calls: { name: string; arguments: Record<string, unknown>; digest: string }[] = [];
   readonly files = new Map<string, string>();
 
-  record(call: ToolCall, result: object, fileHash?: (file: string) => string | undefined): void {
+  /** `fileHash` gives the content hash of a file of the audited snapshot. */
+  constructor(private readonly fileHash: (file: string) => string | undefined) {}
+
+  record(call: ToolCall, result: object): void {
     this.calls.push({ name: call.name, arguments: call.arguments, digest: digestToolResult(result) });
     const file = call.name === 'read_file' && typeof call.arguments['path'] === 'string' ? call.arguments['path'] : undefined;
-    const hash = file !== undefined ? fileHash?.(file) : undefined;
+    const hash = file !== undefined ? this.fileHash(file) : undefined;
     if (file !== undefined && hash !== undefined) this.files.set(file, hash);
   }
 }

@@ -3,6 +3,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { z } from 'zod';
 import { UserError, isErrnoException } from '../errors.js';
+import { readJsonIfValid } from './atomic-file.js';
 
 const LockFile = z.object({ pid: z.number().int().positive(), host: z.string(), startedAt: z.string() });
 type LockFile = z.infer<typeof LockFile>;
@@ -42,12 +43,8 @@ export async function acquireLock(stateDir: string): Promise<AuditLock> {
 }
 
 async function readLock(file: string): Promise<LockFile | undefined> {
-  try {
-    const parsed = LockFile.safeParse(JSON.parse(await fs.readFile(file, 'utf8')));
-    return parsed.success ? parsed.data : undefined;
-  } catch {
-    return undefined;
-  }
+  const parsed = LockFile.safeParse(await readJsonIfValid(file));
+  return parsed.success ? parsed.data : undefined;
 }
 
 /** A lock from another host cannot be checked, so it is honoured; on this host the process must exist. */

@@ -27,7 +27,7 @@ import { judge, mergeFindings, verifyEvidence, type DroppedFinding } from '../ve
 import { compareWithPrevious } from '../verdict/trends.js';
 import { VERSION } from '../version.js';
 import type { AuditEvent, EventSink } from './events.js';
-import { resolveFocus, type ResolvedFocus } from './focus.js';
+import { assignmentScope, resolveFocus, type ResolvedFocus } from './focus.js';
 import { StopShipGate, type GateOptions } from './gate.js';
 import { parseLaunchContext } from './launch-context.js';
 import { findPreviousReport } from './history.js';
@@ -135,8 +135,7 @@ async function phases(options: AuditOptions, prepared: Prepared, now: () => Date
   machine.start(2);
   const systemType = detectSystemType(map, options.context);
   await state?.savePhase('2-system-map', { systemType, map });
-  const focused = options.agents && focus ? { ...options.agents, focus: [...focus.terms, ...[...focus.files].slice(0, 200)] } : options.agents;
-  const agentsOptions = focused && changes ? { ...focused, changed: { since: changes.since, files: [...changes.files.keys()].slice(0, 500) } } : focused;
+  const agentsOptions = options.agents && { ...options.agents, ...assignmentScope(focus, changes) };
   const gates = (finding: Finding): boolean => standing.gates(finding, options.gatePreExisting ?? false);
   const session = agentsOptions ? await openSession(view, map, redactor, agentsOptions) : undefined;
   // Offline there is nothing left to spend after the probes, so there is nothing to ask about.

@@ -23,7 +23,7 @@ import { collectRepo, type CollectOptions } from '../repo/collect.js';
 import { readChangeSet, restrictTo } from '../repo/diff.js';
 import { redactorFor } from '../repo/redactor.js';
 import { verifyEvidence } from '../verdict/index.js';
-import { resolveFocus } from './focus.js';
+import { assignmentScope, resolveFocus } from './focus.js';
 import { parseLaunchContext } from './launch-context.js';
 import { STATE_DIR } from './run-state.js';
 import { buildSystemMap } from './system-map.js';
@@ -84,8 +84,9 @@ export async function runDryRun(options: DryRunOptions): Promise<DryRunPlan> {
   const redactor = redactorFor(view);
   const map = buildSystemMap(new ProbeContext(view));
   const focus = options.focus && options.focus.length > 0 ? resolveFocus(options.focus, view, map) : undefined;
-  const focusTerms = focus ? [...focus.terms, ...[...focus.files].slice(0, 200)] : agentOptions.focus ?? [];
-  const changed = changes ? { since: changes.since, files: [...changes.files.keys()].slice(0, 500) } : undefined;
+  const scope = assignmentScope(focus, changes);
+  const focusTerms = scope.focus ?? agentOptions.focus ?? [];
+  const changed = scope.changed;
 
   const selectedProbes = (options.probes ?? PROBES).filter((probe) => wanted(probe.meta.phase));
   const run = await runProbePass(view, selectedProbes, redactor);

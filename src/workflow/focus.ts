@@ -1,6 +1,7 @@
 import { UserError } from '../errors.js';
 import { globFilter } from '../mcp/glob.js';
 import type { SystemMap } from '../model/system-map.js';
+import type { ChangeSet } from '../repo/diff.js';
 import type { RepoView } from '../repo/view.js';
 
 /** Topics people ask for ("a security audit on auth and billing paths"), as path and route words. */
@@ -44,4 +45,16 @@ function matcher(term: string, map: SystemMap): (path: string) => boolean {
   const word = TOPICS[term.toLowerCase()] ?? new RegExp(term.replace(/[^\w-]/g, ''), 'i');
   const routeFiles = new Set(map.routes.filter((route) => word.test(route.path)).map((route) => route.file));
   return (path) => word.test(path) || routeFiles.has(path);
+}
+
+/**
+ * What an agent's assignment says about scope: the focus terms and (some of) its files, and in diff mode
+ * the changed files. The result cache keys on the assignment, so the audit and the dry run build it here,
+ * the one way.
+ */
+export function assignmentScope(focus: ResolvedFocus | undefined, changes: ChangeSet | undefined): { focus?: string[]; changed?: { since: string; files: string[] } } {
+  return {
+    ...(focus ? { focus: [...focus.terms, ...[...focus.files].slice(0, 200)] } : {}),
+    ...(changes ? { changed: { since: changes.since, files: [...changes.files.keys()].slice(0, 500) } } : {}),
+  };
 }

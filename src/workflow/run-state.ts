@@ -13,21 +13,17 @@ import type { Redactor } from '../repo/secrets.js';
 import type { RepoView } from '../repo/view.js';
 import { readJsonIfValid, writeFileAtomic } from '../state/atomic-file.js';
 import { acquireLock, type AuditLock } from '../state/lock.js';
+import { isRunId } from '../state/run-id.js';
 import type { EventSink } from './events.js';
 
 /** Where checkpoints, the result cache and the lock live, relative to the audited root (ignored by the audit itself). */
 export const STATE_DIR = '.prod-audit';
 /** Finished runs kept beside the unfinished ones; older ones are removed as new runs start. */
 const KEEP_FINISHED_RUNS = 10;
-const RUN_ID = /^\d{8}T\d{6}Z-[0-9a-f]{6}$/;
-
-export function isRunId(text: string): boolean {
-  return RUN_ID.test(text);
-}
 
 const RunManifest = z.object({
   format: z.literal('prod-audit/run@1'),
-  runId: z.string().regex(RUN_ID),
+  runId: z.string().refine(isRunId, 'not a run id'),
   root: z.string(),
   startedAt: z.iso.datetime(),
   updatedAt: z.iso.datetime(),
@@ -79,10 +75,6 @@ export class RunState implements SavedResultsAccess {
 
   get runId(): string {
     return this.manifest.runId;
-  }
-
-  get args(): readonly string[] {
-    return this.manifest.args;
   }
 
   get runDir(): string {

@@ -5,19 +5,13 @@ import { findSecrets } from '../../src/repo/secrets.js';
 import { runAudit } from '../../src/workflow/audit.js';
 import type { AgentsOptions } from '../../src/agents/orchestrate.js';
 import { byAgent, startFakeAnthropic, toolUse, type FakeAnthropic, type Step } from '../helpers/fake-anthropic.js';
-import { makeTree } from '../helpers/tree.js';
+import { flawedShopCopy as flawedShop } from '../helpers/tree.js';
 
 let fake: FakeAnthropic | undefined;
 afterEach(async () => {
   await fake?.close();
   fake = undefined;
 });
-
-function flawedShop(extra: Record<string, string> = {}): string {
-  const root = makeTree(extra);
-  fs.cpSync('examples/flawed-shop', root, { recursive: true });
-  return root;
-}
 
 function agentOptions(baseURL: string, overrides: Partial<AgentsOptions> = {}): AgentsOptions {
   return { llm: { apiKey: 'test-key', baseURL, model: 'claude-sonnet-5-5', maxRetries: 2, requestTimeoutMs: 1000 }, concurrency: 4, ...overrides };

@@ -9,19 +9,13 @@ import { runDryRun } from '../../src/workflow/dry-run.js';
 import { main } from '../../src/cli.js';
 import { startFakeAnthropic, systemText, toolUse, type FakeAnthropic, type RecordedRequest, type Step } from '../helpers/fake-anthropic.js';
 import { git } from '../helpers/git.js';
-import { captureIO, makeTree } from '../helpers/tree.js';
+import { captureIO, flawedShopCopy as flawedShop } from '../helpers/tree.js';
 
 let fake: FakeAnthropic | undefined;
 afterEach(async () => {
   await fake?.close();
   fake = undefined;
 });
-
-function flawedShop(): string {
-  const root = makeTree({});
-  fs.cpSync('examples/flawed-shop', root, { recursive: true });
-  return root;
-}
 
 // ---------------------------------------------------------------------------------------------------------------
 // A typical agent, written from the repository and the assignment it is given — not from the estimator's plan.

@@ -1,6 +1,5 @@
-import fs from 'node:fs';
-import { systemText, text, toolUse, type RecordedRequest, type Step } from './fake-anthropic.js';
-import { makeTree } from './tree.js';
+import { systemText, toolUse, type RecordedRequest, type Step } from './fake-anthropic.js';
+import { finish } from './faults.js';
 
 /**
  * A script that answers each agent by the turn of its own conversation (the assistant messages so far),
@@ -14,20 +13,11 @@ export function byAgentTurn(steps: Partial<Record<string, Step[]>>): (request: R
     const agent = names.find((name) => system.includes(`# Agent: ${name}`)) ?? null;
     request.agent = agent;
     const turn = (request.effective?.messages ?? []).filter((m) => m.role === 'assistant').length;
-    return (agent !== null ? steps[agent]?.[turn] : undefined) ?? { reply: [toolUse('finish', { summary: `${agent ?? 'agent'} checked its area.` })] };
+    return (agent !== null ? steps[agent]?.[turn] : undefined) ?? finish(`${agent ?? 'agent'} checked its area.`);
   };
 }
 
 export const read = (file: string): Step => ({ reply: [toolUse('read_file', { path: file })] });
-export const finishWith = (summary: string): Step => ({ reply: [toolUse('finish', { summary })] });
-export const say = (words: string): Step => ({ reply: [text(words)], stopReason: 'end_turn' });
-
-/** A private copy of the bundled flawed shop (plus extra files), safe to change and to write state into. */
-export function shopCopy(extra: Record<string, string> = {}): string {
-  const root = makeTree(extra);
-  fs.cpSync('examples/flawed-shop', root, { recursive: true, filter: (source) => !source.includes('packages/docs') });
-  return root;
-}
 
 /** Resolves when the condition holds, checking every 10 ms; rejects after the limit. */
 export async function until(condition: () => boolean, limitMs = 10_000): Promise<void> {

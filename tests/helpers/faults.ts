@@ -2,7 +2,6 @@
  * Shared pieces of the fault suite (tests/faults): a copy of the flawed shop to audit, agent options with small
  * time limits pointed at the fake Messages API, and a per-agent script that can repeat a fault forever.
  */
-import fs from 'node:fs';
 import type { AgentsOptions } from '../../src/agents/orchestrate.js';
 import { roleOf } from '../../src/agents/roster.js';
 import type { AgentRun, AuditReport } from '../../src/model/report.js';
@@ -33,13 +32,6 @@ export function ordersFinding(overrides: Record<string, unknown> = {}) {
     confidence: 'high',
     ...overrides,
   };
-}
-
-/** A fresh copy of examples/flawed-shop in a temporary folder. */
-export function flawedShop(): string {
-  const root = makeTree({});
-  fs.cpSync('examples/flawed-shop', root, { recursive: true });
-  return root;
 }
 
 /**

@@ -13,6 +13,16 @@ export function makeTree(files: Record<string, string | Buffer>): string {
   return root;
 }
 
+/**
+ * A private copy of the bundled flawed shop (plus extra files), safe to change and to write state into.
+ * Reports left by earlier audits of the example are not copied: each test starts without history.
+ */
+export function flawedShopCopy(extra: Record<string, string> = {}): string {
+  const root = makeTree(extra);
+  fs.cpSync('examples/flawed-shop', root, { recursive: true, filter: (source) => !source.includes('packages/docs') });
+  return root;
+}
+
 /** Collects what a CLI run writes, for in-process tests of `main`. */
 export function captureIO(cwd = process.cwd()): { stdout: string[]; stderr: string[]; io: { stdout: { write(t: string): boolean }; stderr: { write(t: string): boolean }; cwd: string } } {
   const stdout: string[] = [];

@@ -7,9 +7,10 @@ import { UserError } from '../../src/errors.js';
 import { acquireLock } from '../../src/state/lock.js';
 import type { AuditEvent } from '../../src/workflow/events.js';
 import { runAudit } from '../../src/workflow/audit.js';
-import { byAgentTurn, shopCopy } from '../helpers/agent-turns.js';
+import { byAgentTurn } from '../helpers/agent-turns.js';
+
 import { startFakeAnthropic, type FakeAnthropic } from '../helpers/fake-anthropic.js';
-import { makeTree } from '../helpers/tree.js';
+import { flawedShopCopy, makeTree } from '../helpers/tree.js';
 
 let fake: FakeAnthropic | undefined;
 afterEach(async () => {
@@ -51,7 +52,7 @@ describe('the audit lock', () => {
 
   it('a state folder that cannot be written → the audit runs without checkpoints and says so once', async () => {
     fake = await startFakeAnthropic({ script: byAgentTurn({}) });
-    const root = shopCopy();
+    const root = flawedShopCopy();
     // A file where the state folder should be: mkdir fails with ENOTDIR/EEXIST for any user, root included.
     const blocked = path.join(root, 'not-a-folder');
     fs.writeFileSync(blocked, 'x');

@@ -4,7 +4,9 @@ import { afterEach, describe, expect, it } from 'vitest';
 import type { AgentsOptions } from '../../src/agents/orchestrate.js';
 import { runAudit } from '../../src/workflow/audit.js';
 import { runDryRun } from '../../src/workflow/dry-run.js';
-import { byAgentTurn, finishWith, read, shopCopy } from '../helpers/agent-turns.js';
+import { byAgentTurn, read } from '../helpers/agent-turns.js';
+import { finish } from '../helpers/faults.js';
+import { flawedShopCopy } from '../helpers/tree.js';
 import { startFakeAnthropic, toolUse, type FakeAnthropic } from '../helpers/fake-anthropic.js';
 
 let fake: FakeAnthropic | undefined;
@@ -19,11 +21,11 @@ function agentOptions(baseURL: string): AgentsOptions {
 
 /** Each agent reads its own files; the ops auditor alone reads src/lib/labels.ts. */
 const script = byAgentTurn({
-  'system-explorer': [{ reply: [toolUse('system_map', {})] }, read('package.json'), finishWith('Express shop with Prisma and Stripe.')],
-  'code-auditor': [read('src/server.ts'), { reply: [toolUse('list_files', { path: 'src/routes' })] }, finishWith('Read the server and listed the routes.')],
-  'security-auditor': [read('src/routes/webhooks.ts'), { reply: [toolUse('search', { pattern: 'constructEvent' })] }, finishWith('Read the webhook.')],
-  'reliability-auditor': [read('prisma/schema.prisma'), finishWith('Read the schema.')],
-  'ops-auditor': [read('src/lib/labels.ts'), read('Dockerfile'), finishWith('Read the labels and the Dockerfile.')],
+  'system-explorer': [{ reply: [toolUse('system_map', {})] }, read('package.json'), finish('Express shop with Prisma and Stripe.')],
+  'code-auditor': [read('src/server.ts'), { reply: [toolUse('list_files', { path: 'src/routes' })] }, finish('Read the server and listed the routes.')],
+  'security-auditor': [read('src/routes/webhooks.ts'), { reply: [toolUse('search', { pattern: 'constructEvent' })] }, finish('Read the webhook.')],
+  'reliability-auditor': [read('prisma/schema.prisma'), finish('Read the schema.')],
+  'ops-auditor': [read('src/lib/labels.ts'), read('Dockerfile'), finish('Read the labels and the Dockerfile.')],
 });
 
 const LABELS = "export const LABELS = { shipped: 'Shipped', pending: 'Pending' };\n";
@@ -32,7 +34,7 @@ const agentsSeen = (requests: FakeAnthropic['requests']) => new Set(requests.map
 describe('the result cache', () => {
   it('an unchanged re-audit makes no model call and reports the same findings; one changed file re-runs only the agent that read it', async () => {
     fake = await startFakeAnthropic({ script });
-    const root = shopCopy({ 'src/lib/labels.ts': LABELS });
+    const root = flawedShopCopy({ 'src/lib/labels.ts': LABELS });
 
     const first = await runAudit({ target: root, agents: agentOptions(fake.baseURL) });
     expect(first.report.coverage.agents.every((a) => a.status === 'completed' && a.reusedFrom === null)).toBe(true);
@@ -62,7 +64,7 @@ describe('the result cache', () => {
 
   it('a file that changes what a search finds re-runs the agent that searched, not only those that read it', async () => {
     fake = await startFakeAnthropic({ script });
-    const root = shopCopy({ 'src/lib/labels.ts': LABELS });
+    const root = flawedShopCopy({ 'src/lib/labels.ts': LABELS });
     await runAudit({ target: root, agents: agentOptions(fake.baseURL) });
     const mark = fake.requests.length;
     fs.writeFileSync(path.join(root, 'src/lib/labels.ts'), `${LABELS}// constructEvent\n`);
@@ -74,7 +76,7 @@ describe('the result cache', () => {
 
   it('a corrupt or foreign cache entry is ignored: the agent runs again and the entry is rebuilt', async () => {
     fake = await startFakeAnthropic({ script });
-    const root = shopCopy({ 'src/lib/labels.ts': LABELS });
+    const root = flawedShopCopy({ 'src/lib/labels.ts': LABELS });
     await runAudit({ target: root, agents: agentOptions(fake.baseURL) });
     const cacheDir = path.join(root, '.prod-audit', 'cache', 'agents');
     const entries = fs.readdirSync(cacheDir).sort();
@@ -96,8 +98,8 @@ describe('the result cache', () => {
   });
 
   it('--no-cache runs every agent; a cache entry never holds a secret value from the target', async () => {
-    fake = await startFakeAnthropic({ script: byAgentTurn({ 'ops-auditor': [read('.env'), finishWith('Read the env file.')] }) });
-    const root = shopCopy();
+    fake = await startFakeAnthropic({ script: byAgentTurn({ 'ops-auditor': [read('.env'), finish('Read the env file.')] }) });
+    const root = flawedShopCopy();
     await runAudit({ target: root, agents: { ...agentOptions(fake.baseURL), agents: ['ops-auditor'] } });
     const mark = fake.requests.length;
     await runAudit({ target: root, agents: { ...agentOptions(fake.baseURL), agents: ['ops-auditor'] }, state: { cache: false } });
@@ -114,7 +116,7 @@ describe('the result cache', () => {
 
   it('--dry-run after an unchanged audit → every agent "reused", $0, no request; after one changed file only its reader is priced', async () => {
     fake = await startFakeAnthropic({ script });
-    const root = shopCopy({ 'src/lib/labels.ts': LABELS });
+    const root = flawedShopCopy({ 'src/lib/labels.ts': LABELS });
     await runAudit({ target: root, agents: agentOptions(fake.baseURL) });
     const mark = fake.requests.length;
 

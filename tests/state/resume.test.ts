@@ -4,7 +4,9 @@ import { afterEach, describe, expect, it } from 'vitest';
 import type { AgentsOptions } from '../../src/agents/orchestrate.js';
 import type { AuditEvent } from '../../src/workflow/events.js';
 import { runAudit } from '../../src/workflow/audit.js';
-import { byAgentTurn, finishWith, read, shopCopy, until } from '../helpers/agent-turns.js';
+import { byAgentTurn, read, until } from '../helpers/agent-turns.js';
+import { finish } from '../helpers/faults.js';
+import { flawedShopCopy } from '../helpers/tree.js';
 import { startFakeAnthropic, type FakeAnthropic } from '../helpers/fake-anthropic.js';
 
 let fake: FakeAnthropic | undefined;
@@ -22,9 +24,9 @@ function agentOptions(baseURL: string, requestTimeoutMs = 30_000): AgentsOptions
 /** Security hangs on its first turn the first time round; every later conversation answers at once. */
 function interruptibleScript(stalled: { once: boolean }) {
   const script = byAgentTurn({
-    'system-explorer': [finishWith('Express shop with Prisma and Stripe.')],
-    'code-auditor': [read('src/server.ts'), finishWith('Read the server.')],
-    'security-auditor': [read('src/routes/webhooks.ts'), finishWith('Read the webhook.')],
+    'system-explorer': [finish('Express shop with Prisma and Stripe.')],
+    'code-auditor': [read('src/server.ts'), finish('Read the server.')],
+    'security-auditor': [read('src/routes/webhooks.ts'), finish('Read the webhook.')],
   });
   return (request: Parameters<typeof script>[0]) => {
     const step = script(request);
@@ -60,7 +62,7 @@ const manifest = (root: string, id: string) => JSON.parse(fs.readFileSync(path.j
 describe('checkpoints and --resume', () => {
   it('an interrupt mid-run → an INCOMPLETE report with the resume command; the resumed run makes no model call for agents that had finished', async () => {
     fake = await startFakeAnthropic({ script: interruptibleScript({ once: true }) });
-    const root = shopCopy();
+    const root = flawedShopCopy();
     const first = await interruptedAudit(root);
 
     const runId = first.report.run!.id;
@@ -92,7 +94,7 @@ describe('checkpoints and --resume', () => {
 
   it('a corrupt agent checkpoint → that agent runs again, the others are still reused', async () => {
     fake = await startFakeAnthropic({ script: interruptibleScript({ once: true }) });
-    const root = shopCopy();
+    const root = flawedShopCopy();
     const first = await interruptedAudit(root);
     const runId = first.report.run!.id;
     fs.writeFileSync(path.join(root, '.prod-audit', 'runs', runId, 'agents', 'code-auditor.json'), '{"format": "prod-audit/agent-result@1", "key": tru');
@@ -106,7 +108,7 @@ describe('checkpoints and --resume', () => {
 
   it('a corrupt run manifest named by --resume → a user error naming the file, nothing run', async () => {
     fake = await startFakeAnthropic({ script: interruptibleScript({ once: true }) });
-    const root = shopCopy();
+    const root = flawedShopCopy();
     const first = await interruptedAudit(root);
     const runId = first.report.run!.id;
     fs.writeFileSync(path.join(root, '.prod-audit', 'runs', runId, 'run.json'), 'not json');
@@ -117,7 +119,7 @@ describe('checkpoints and --resume', () => {
 
   it('--resume with nothing interrupted → a user error saying there is nothing to resume', async () => {
     fake = await startFakeAnthropic({ script: interruptibleScript({ once: false }) });
-    const root = shopCopy();
+    const root = flawedShopCopy();
     await runAudit({ target: root, agents: agentOptions(fake.baseURL) });
     await expect(runAudit({ target: root, agents: agentOptions(fake.baseURL), state: { resume: true } })).rejects.toThrow(/No interrupted audit to resume/);
     expect(runsOf(root)).toHaveLength(1);

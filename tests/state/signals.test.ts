@@ -2,7 +2,9 @@ import { spawn } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { byAgentTurn, finishWith, read, shopCopy, until } from '../helpers/agent-turns.js';
+import { byAgentTurn, read, until } from '../helpers/agent-turns.js';
+import { finish } from '../helpers/faults.js';
+import { flawedShopCopy } from '../helpers/tree.js';
 import { startFakeAnthropic, type FakeAnthropic, type RecordedRequest, type Step } from '../helpers/fake-anthropic.js';
 
 let fake: FakeAnthropic | undefined;
@@ -17,9 +19,9 @@ const BIN = path.resolve('dist/bin.js');
 function stallSecurityOnce(): (request: RecordedRequest) => Step {
   let stalled = false;
   const script = byAgentTurn({
-    'system-explorer': [finishWith('Express shop with Prisma and Stripe.')],
-    'code-auditor': [read('src/server.ts'), finishWith('Read the server.')],
-    'security-auditor': [read('src/routes/webhooks.ts'), finishWith('Read the webhook.')],
+    'system-explorer': [finish('Express shop with Prisma and Stripe.')],
+    'code-auditor': [read('src/server.ts'), finish('Read the server.')],
+    'security-auditor': [read('src/routes/webhooks.ts'), finish('Read the webhook.')],
   });
   return (request) => {
     const step = script(request);
@@ -60,7 +62,7 @@ function interruptWith(signal: NodeJS.Signals) {
 /** Interrupts an audit with a signal, then resumes it; asserts the exit, the INCOMPLETE report and that finished agents are not asked again. */
 async function interruptThenResume(signal: NodeJS.Signals, code: number): Promise<void> {
   fake = await startFakeAnthropic({ script: stallSecurityOnce() });
-  const root = shopCopy();
+  const root = flawedShopCopy();
   const out = path.join(root, 'audits');
 
   const stopped = await cli(['audit', root, '--out', out, ...agentFlags(fake.baseURL)], interruptWith(signal));
@@ -95,7 +97,7 @@ describe('signals mid-run, then --resume, through the built CLI', () => {
 
   it('two audits of the same root at once → the second exits 2 naming the one that runs, and changes nothing', async () => {
     fake = await startFakeAnthropic({ script: stallSecurityOnce() });
-    const root = shopCopy();
+    const root = flawedShopCopy();
     let second: Exit | undefined;
     const first = cli(['audit', root, ...agentFlags(fake.baseURL)], (stdout, kill) => {
       if (second || !/"agent":"code-auditor"/.test(stdout)) return;
