@@ -128,6 +128,7 @@ function cancelled(role: AgentRole, reason: unknown): AgentResult {
     rejectedLeads: [],
     summary: undefined,
     usage: { turns: 0, inputTokens: 0, outputTokens: 0, cacheReadTokens: 0, cacheWriteTokens: 0, usd: 0, startedAt: new Date().toISOString(), durationMs: 0 },
+    apiStatus: null,
     notes: [`cancelled ${typeof reason === 'string' ? reason : 'by the stop-ship gate'} before it started`],
   };
 }

@@ -73,6 +73,8 @@ export interface AgentResult {
   readonly summary: string | undefined;
   readonly usage: AgentUsage;
   readonly notes: string[];
+  /** The HTTP status of the API error that ended the run (401: the key was refused), or null. */
+  readonly apiStatus: number | null;
   /** Set when no model call was made: the result was saved by an earlier run and is still valid. */
   readonly reused?: { readonly from: 'checkpoint' | 'result-cache'; readonly savedUsd: number };
 }
@@ -108,6 +110,7 @@ export async function runAgent(input: AgentRunInput): Promise<AgentResult> {
     summary: ledger.summary && input.redactor.redact(ledger.summary),
     usage: outcome.usage,
     notes: outcome.notes,
+    apiStatus: outcome.apiStatus,
   };
   // Only a run that ended on its own is worth keeping: one cut short by a fault, the wall clock or an
   // interrupt would come out differently next time.
@@ -143,10 +146,12 @@ export function agentTools(callTool: RepoToolCall, mcpToolList: readonly Tool[],
  * The loop every agent session shares: the SDK's tool runner drives the turns over the MCP tools
  * and the ledger tools; between turns the meter decides whether another request may go out.
  */
-export async function converse(input: ConversationInput): Promise<{ status: 'completed' | 'partial' | 'failed'; notes: string[]; usage: AgentUsage }> {
+export async function converse(input: ConversationInput): Promise<{ status: 'completed' | 'partial' | 'failed'; notes: string[]; usage: AgentUsage; apiStatus: number | null }> {
   const { budget, system, first } = input;
   const meter = new AgentMeter(budget, input.cost);
   const notes: string[] = [];
+  // The HTTP status of the API error that ended the run, if one did: callers decide on it, not on note text.
+  let apiStatus: number | null = null;
   const started = performance.now();
   const startedAt = new Date().toISOString();
   // A call that fails or times out is a tool error for the model; one that cannot reach the tools even
@@ -170,6 +175,7 @@ export async function converse(input: ConversationInput): Promise<{ status: 'com
     // A run whose repository tools went away cannot have looked at everything it meant to.
     status: toolsDown && status === 'completed' ? 'partial' : status,
     notes: toolsDown ? [...notes, `${toolsDown}; findings so far kept`] : notes,
+    apiStatus,
     usage: {
       turns: meter.turns,
       inputTokens: meter.inputTokens,
@@ -223,6 +229,7 @@ export async function converse(input: ConversationInput): Promise<{ status: 'com
       : wall.signal.aborted
         ? `stopped: wall-time budget reached (${Math.round(budget.maxWallMs / 1000)} s)`
         : `failed: ${describe(error)}`;
+    if (error instanceof Error && 'status' in error && typeof error.status === 'number') apiStatus = error.status;
     notes.push(input.redactor.redact(`${reason}; findings so far kept`));
     return finish(input.hasResults() || wall.signal.aborted ? 'partial' : 'failed');
   } finally {

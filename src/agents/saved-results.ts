@@ -136,6 +136,7 @@ export function reusedResult(saved: SavedAgentResult, from: 'checkpoint' | 'resu
     rejectedLeads: r.rejectedLeads,
     summary: r.summary ?? undefined,
     usage: { turns: 0, inputTokens: 0, outputTokens: 0, cacheReadTokens: 0, cacheWriteTokens: 0, usd: 0, startedAt: new Date().toISOString(), durationMs: 0 },
+    apiStatus: null,
     notes: [`reused from the ${from === 'checkpoint' ? 'run checkpoint' : 'result cache'} (${why}; no model call, $${r.usd.toFixed(4)} not spent again)`, ...r.notes],
     reused: { from, savedUsd: r.usd },
   };

@@ -1,8 +1,8 @@
 import { UserError } from '../errors.js';
 import type { AuditReport } from '../model/report.js';
 
-/** The note an agent run carries when the API turned its key away (runtime's one line for an AuthenticationError). */
-const KEY_REFUSED = /^failed: AuthenticationError 401: (.*?)(?:; findings so far kept)?$/;
+/** The API's own words, from the note the runtime writes when a run fails: `failed: <Error> <status>: <message>; …`. */
+const FAILURE_MESSAGE = /^failed: \w+ \d+: (.*?)(?:; findings so far kept)?$/;
 
 /**
  * When every agent that ran was turned away with 401, the key is wrong: the same for every request, so
@@ -11,7 +11,7 @@ const KEY_REFUSED = /^failed: AuthenticationError 401: (.*?)(?:; findings so far
  */
 export function refusedKeyError(report: AuditReport): UserError | undefined {
   const ran = report.coverage.agents.filter((run) => run.status !== 'cancelled');
-  const refusals = ran.map((run) => run.notes.map((note) => KEY_REFUSED.exec(note)?.[1]).find((m) => m !== undefined));
-  if (ran.length === 0 || refusals.some((r) => r === undefined)) return undefined;
-  return new UserError(`The API refused the key in ANTHROPIC_API_KEY: every agent got 401 (${refusals[0]}); no report was written`, 'Check the key (and --base-url if you set one), or add --offline for a probes-only audit.');
+  if (ran.length === 0 || ran.some((run) => run.apiStatus !== 401)) return undefined;
+  const words = ran[0]!.notes.map((note) => FAILURE_MESSAGE.exec(note)?.[1]).find((m) => m !== undefined) ?? 'authentication failed';
+  return new UserError(`The API refused the key in ANTHROPIC_API_KEY: every agent got 401 (${words}); no report was written`, 'Check the key (and --base-url if you set one), or add --offline for a probes-only audit.');
 }

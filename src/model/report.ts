@@ -67,6 +67,7 @@ export const AgentRun = z.object({
   rejectedLeads: z.array(z.object({ fingerprint: z.string(), reason: z.string() })).describe('Probe findings the agent disputed; they stay in the report'),
   summary: z.string().nullable(),
   notes: z.array(z.string()),
+  apiStatus: z.number().int().nullable().default(null).describe('The HTTP status of the API error that ended the run (401: the key was refused), or null'),
   reusedFrom: z.enum(['checkpoint', 'result-cache']).nullable().default(null).describe('Set when no model call was made: a saved result was still valid'),
   savedUsd: z.number().default(0).describe('What the reused result cost when it was made, not spent again'),
 });

@@ -295,6 +295,7 @@ function toAgentRun(r: AgentResult, kept: number, rejected: readonly DroppedFind
     rejectedLeads: r.rejectedLeads,
     summary: r.summary ?? null,
     notes: [...r.notes, ...(rejected.length > 0 ? [`${rejected.length} finding(s) dropped: cited evidence did not match the file`] : [])],
+    apiStatus: r.apiStatus,
     reusedFrom: r.reused?.from ?? null,
     savedUsd: r.reused?.savedUsd ?? 0,
   };
