@@ -39,7 +39,7 @@ export class ProbeContext {
 
   /**
    * Files of the given languages, optionally only those containing any of `needles` (a cheap
-   * prefilter before parsing). Tests and fixtures are left out: they are not what ships.
+   * prefilter before parsing). Tests, fixtures and type declarations are left out: they are not what runs.
    */
   files(languages: readonly Language[], needles?: readonly (string | RegExp)[]): SourceFile[] {
     const shipped = this.shipped(languages);
@@ -53,7 +53,7 @@ export class ProbeContext {
     const key = languages.join(',');
     let list = this.shippedCache.get(key);
     if (!list) {
-      list = this.view.files.filter((file) => languages.includes(file.language) && !isTestFile(file.path));
+      list = this.view.files.filter((file) => languages.includes(file.language) && !isTestFile(file.path) && !isDeclarationFile(file.path));
       this.shippedCache.set(key, list);
     }
     return list;
@@ -262,6 +262,11 @@ function manifestDependencies(text: string): Set<string> {
     // fall through: no dependencies known
   }
   return names;
+}
+
+/** Type declarations (`.d.ts`) describe code and run none: nothing a probe judges can happen in them. */
+export function isDeclarationFile(path: string): boolean {
+  return /\.d\.[cm]?ts$/.test(path);
 }
 
 export function isTestFile(path: string): boolean {
