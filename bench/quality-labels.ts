@@ -84,6 +84,24 @@ export async function readCorpus(root: string): Promise<Corpus> {
   return { root, apps, files, labels, problems };
 }
 
+/**
+ * The corpus as the tools see it: every file copied under `dir` with each label line blanked, so that
+ * line numbers hold and no tool reads the answers (a `vuln:` comment inside a catch block would read as
+ * a written reason for ignoring the error, say).
+ */
+export async function copyWithoutLabels(corpus: Corpus, dir: string): Promise<Corpus> {
+  for (const file of corpus.files) {
+    const text = await fs.readFile(path.join(corpus.root, file), 'utf8');
+    const bare = text
+      .split(/(?<=\n)/)
+      .map((line) => (LABEL.test(line.replace(/\r?\n$/, '')) ? line.slice(line.replace(/\r?\n$/, '').length) : line))
+      .join('');
+    await fs.mkdir(path.dirname(path.join(dir, file)), { recursive: true });
+    await fs.writeFile(path.join(dir, file), bare);
+  }
+  return { ...corpus, root: dir };
+}
+
 async function walk(root: string, rel: string, out: string[]): Promise<void> {
   for (const entry of await fs.readdir(path.join(root, rel), { withFileTypes: true })) {
     const child = `${rel}/${entry.name}`;

@@ -10,7 +10,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { CATEGORIES, type Category } from '../src/model/taxonomy.js';
 import { PROBES } from '../src/probes/registry.js';
-import { precision, readCorpus, recall, score, tally, type Label, type Report, type Score, type Tally } from './quality-labels.js';
+import { copyWithoutLabels, precision, readCorpus, recall, score, tally, type Label, type Report, type Score, type Tally } from './quality-labels.js';
 import { runEslintSecurity, runProdAudit, runSecretlint, type ToolRun } from './quality-tools.js';
 
 const here = path.dirname(new URL(import.meta.url).pathname);
@@ -25,11 +25,14 @@ async function main(corpusRoot: string, title: string): Promise<void> {
   let lines = 0;
   for (const file of corpus.files) lines += (await fs.readFile(path.join(corpusRoot, file), 'utf8')).split('\n').length;
 
-  const runs: Record<'prodAudit' | 'eslint' | 'secretlint', ToolRun> = {
-    prodAudit: await runProdAudit(corpus),
-    eslint: await runEslintSecurity(corpus),
-    secretlint: await runSecretlint(corpus),
-  };
+  const scratch = await fs.mkdtemp(path.join(os.tmpdir(), 'prod-audit-quality-'));
+  let runs: Record<'prodAudit' | 'eslint' | 'secretlint', ToolRun>;
+  try {
+    const bare = await copyWithoutLabels(corpus, scratch);
+    runs = { prodAudit: await runProdAudit(bare), eslint: await runEslintSecurity(bare), secretlint: await runSecretlint(bare) };
+  } finally {
+    await fs.rm(scratch, { recursive: true, force: true });
+  }
   const labels = corpus.labels;
   const scores = {
     prodAudit: score(labels, runs.prodAudit.reports),
