@@ -78,18 +78,45 @@ function localAsyncFunctions(sf: ts.SourceFile, handler: ts.FunctionLikeDeclarat
   return names;
 }
 
-/** Names imported from the project's own modules (`import { moderate } from '../services/moderation.js'`) that are declared `async` there. */
+/**
+ * Names imported from the project's own modules that are declared `async` there: ES imports
+ * (`import { moderate } from '../services/moderation.js'`) and CommonJS requires
+ * (`const { sendEmail } = require('../services')`, `const services = require('../services')` called as `services.sendEmail`).
+ */
 function importedAsyncFunctions(ctx: ProbeContext, file: SourceFile): Set<string> {
   const names = new Set<string>();
-  for (const imp of ctx.ast(file).statements.filter(ts.isImportDeclaration)) {
+  const sf = ctx.ast(file);
+  for (const imp of sf.statements.filter(ts.isImportDeclaration)) {
     const spec = ts.isStringLiteral(imp.moduleSpecifier) ? imp.moduleSpecifier.text : '';
     const bindings = imp.importClause?.namedBindings;
     if (!spec.startsWith('.') || !bindings || !ts.isNamedImports(bindings)) continue;
-    const base = path.posix.normalize(path.posix.join(path.posix.dirname(file.path), spec)).replace(/\.[cm]?js$/, '');
-    const target = ctx.scripts().find((f) => f.path.replace(/\.[cm]?[jt]sx?$/, '') === base || f.path.replace(/\/index\.[cm]?[jt]sx?$/, '') === base);
-    if (!target) continue;
-    const declared = localAsyncFunctions(ctx.ast(target), undefined);
+    const declared = asyncFunctionsOfModule(ctx, file, spec);
     for (const el of bindings.elements) if (declared.has((el.propertyName ?? el.name).text)) names.add(el.name.text);
   }
+  for (const { binding, spec } of localRequires(sf)) {
+    const declared = asyncFunctionsOfModule(ctx, file, spec);
+    if (ts.isIdentifier(binding)) for (const name of declared) names.add(`${binding.text}.${name}`);
+    else for (const el of binding.elements) if (ts.isIdentifier(el.name) && declared.has(el.propertyName?.getText() ?? el.name.text)) names.add(el.name.text);
+  }
   return names;
+}
+
+/** `const x = require('./local')` and `const { a, b: c } = require('../local')` at the top of a file. */
+function localRequires(sf: ts.SourceFile): { binding: ts.Identifier | ts.ObjectBindingPattern; spec: string }[] {
+  return sf.statements.filter(ts.isVariableStatement).flatMap((statement) =>
+    statement.declarationList.declarations.flatMap((decl) => {
+      const init = decl.initializer;
+      if (!init || !ts.isCallExpression(init) || init.expression.getText() !== 'require') return [];
+      const spec = init.arguments[0] && ts.isStringLiteral(init.arguments[0]) ? init.arguments[0].text : '';
+      if (!spec.startsWith('.') || !(ts.isIdentifier(decl.name) || ts.isObjectBindingPattern(decl.name))) return [];
+      return [{ binding: decl.name, spec }];
+    }),
+  );
+}
+
+/** The async functions declared in the project file a relative specifier points at. */
+function asyncFunctionsOfModule(ctx: ProbeContext, from: SourceFile, spec: string): Set<string> {
+  const base = path.posix.normalize(path.posix.join(path.posix.dirname(from.path), spec)).replace(/\.[cm]?js$/, '');
+  const target = ctx.scripts().find((f) => f.path.replace(/\.[cm]?[jt]sx?$/, '') === base || f.path.replace(/\/index\.[cm]?[jt]sx?$/, '') === base);
+  return target ? localAsyncFunctions(ctx.ast(target), undefined) : new Set();
 }

@@ -1,4 +1,5 @@
-import { calleeName, enclosingFunction, findNodes, lineOf, methodName, ts } from '../support/ast.js';
+import { calleeName, enclosingFunction, findNodes, lineOf, methodName, stringValue, ts } from '../support/ast.js';
+import { isLogCall } from '../support/error-handlers.js';
 import { defineProbe, type Hit } from '../types.js';
 
 /** Clean-up whose failure changes nothing: ignoring it is a decision, not an accident. */
@@ -15,7 +16,7 @@ export default defineProbe({
     agent: 'code-auditor',
     cwe: 'CWE-390',
     confidence: 'medium',
-    description: 'A catch block is empty or only prints to console.log, or a promise ends in `.catch(() => {})`, with no comment saying why the error may be ignored.',
+    description: 'A catch block is empty or only prints to console.log, a promise ends in `.catch(() => {})`, or `process.on(\'unhandledRejection\')` / `uncaughtException` is given a no-op, with no comment saying why the error may be ignored.',
     impact: 'Failures vanish: the caller carries on as if the operation worked, data goes missing, and nobody is alerted or has a trace to debug.',
     remediation: 'Handle the error (retry, fall back, return an error response) or rethrow it; if ignoring it is right, log it with the logger and write a comment saying why.',
     effort: 'hours',
@@ -24,7 +25,7 @@ export default defineProbe({
   applies: (ctx) => ctx.scripts().length > 0,
   detect(ctx) {
     return ctx
-      .scripts(['catch'])
+      .scripts(['catch', 'unhandledRejection', 'uncaughtException'])
       .filter((file) => !/(?:^|\/)scripts?\/|\.config\.[cm]?[jt]s$/.test(file.path) && !ctx.isFrontEnd(file))
       .flatMap((file) => {
         const hits: Hit[] = [];
@@ -35,7 +36,7 @@ export default defineProbe({
             hits.push({ file, line: lineOf(success), message: 'The catch block answers as if the operation succeeded: the caller is told it worked when it failed.' });
             continue;
           }
-          const why = ts.isCatchClause(node) ? swallowingCatch(node) : swallowingHandler(node);
+          const why = ts.isCatchClause(node) ? swallowingCatch(node) : (swallowingHandler(node) ?? swallowingProcessHandler(node));
           if (!why || (ts.isCallExpression(node) && trailingReason(node))) continue;
           const at = ts.isCallExpression(node) && ts.isPropertyAccessExpression(node.expression) ? node.expression.name : node;
           hits.push({ file, line: lineOf(at), message: why });
@@ -52,7 +53,32 @@ function swallowingCatch(clause: ts.CatchClause): string | undefined {
   const statements = clause.block.statements;
   if (statements.length === 0) return 'Empty catch block: the error is dropped without a trace.';
   if (statements.length === 1 && isConsoleOnly(statements[0]!)) return 'The catch block only prints the error with console.log and carries on as if nothing failed.';
+  if (!readsTheError(clause) && statements.every(isLogStatement)) return 'The catch block logs that something failed but drops the error itself: no cause or stack is kept, and the code carries on as if it had worked.';
+  if (!readsTheError(clause) && statements.every(isPlainResponse)) return 'The catch block answers the request with an ordinary success response and drops the error: the client gets an empty result instead of a failure, and nothing is logged.';
   return undefined;
+}
+
+/** `catch (err) { … err … }`: the block does something with the error it caught. */
+function readsTheError(clause: ts.CatchClause): boolean {
+  const name = clause.variableDeclaration?.name;
+  if (!name || !ts.isIdentifier(name)) return false;
+  return findNodes(clause.block, ts.isIdentifier).some((id) => id.text === name.text);
+}
+
+/** Logger calls of any shape, hapi's `request.log(['warn'], '…')` included. */
+function isLogStatement(statement: ts.Statement): boolean {
+  if (!ts.isExpressionStatement(statement) || !ts.isCallExpression(statement.expression)) return false;
+  const call = statement.expression;
+  return isLogCall(call) || /^(?:\w+\.)*log$/.test(calleeName(call));
+}
+
+/** `res.json({ summary: '' })`, `reply.send([])`: a 200 with a made-up body, no error status set anywhere in the chain. */
+function isPlainResponse(statement: ts.Statement): boolean {
+  let expr: ts.Expression | undefined = ts.isExpressionStatement(statement) ? statement.expression : ts.isReturnStatement(statement) ? statement.expression : undefined;
+  if (expr && ts.isAwaitExpression(expr)) expr = expr.expression;
+  if (!expr || !ts.isCallExpression(expr) || !/^(?:res|reply|response)\.(?:json|send)$/.test(calleeName(expr))) return false;
+  const payload = expr.arguments[0];
+  return !!payload && !/\berror|\bfail|\bmessage\b/i.test(payload.getText());
 }
 
 /** `.catch(() => {})`, `.catch(() => null)`, `.catch(noop)`, `.catch(e => console.log(e))`. */
@@ -76,6 +102,23 @@ function swallowingHandler(call: ts.CallExpression): string | undefined {
   if (/^(?:null|undefined|void 0)$/.test(value)) return `The promise rejection is turned into ${value === 'null' ? 'null' : 'undefined'}, hiding the failure from the caller.`;
   if (ts.isCallExpression(body) && CONSOLE_ONLY.test(calleeName(body))) return 'The promise rejection is only printed with console.log and otherwise dropped.';
   return undefined;
+}
+
+/** Process-wide last-chance events: a no-op listener on them silences every failure nobody else caught. */
+const PROCESS_FAILURE_EVENTS = new Set(['unhandledRejection', 'uncaughtException']);
+
+/** `process.on('unhandledRejection', () => {})`: every unhandled rejection in the program is dropped here. */
+function swallowingProcessHandler(call: ts.CallExpression): string | undefined {
+  if (!/^process\.(?:on|once|addListener|prependListener)$/.test(calleeName(call)) || call.arguments.length !== 2) return undefined;
+  const event = stringValue(call.arguments[0]);
+  if (!event || !PROCESS_FAILURE_EVENTS.has(event)) return undefined;
+  const listener = call.arguments[1]!;
+  const dropped = `Every ${event === 'uncaughtException' ? 'uncaught exception' : 'unhandled promise rejection'} in the process is handed to a no-op and dropped: failures anywhere vanish without a trace.`;
+  if (ts.isIdentifier(listener) || ts.isPropertyAccessExpression(listener)) return /^(?:_\.|lodash\.)?noop$/.test(listener.getText()) ? dropped : undefined;
+  if (!ts.isArrowFunction(listener) && !ts.isFunctionExpression(listener)) return undefined;
+  const body = listener.body;
+  if (ts.isBlock(body)) return body.statements.length === 0 && !explained(body) ? dropped : undefined;
+  return /^(?:null|undefined|void 0)$/.test(body.getText()) ? dropped : undefined;
 }
 
 /** `while (…) { try { if (ok) return; } catch (e) { console.log(e) } }`: the loop retries, so the error is handled (retry-without-backoff judges the loop). */

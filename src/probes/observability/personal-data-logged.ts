@@ -7,7 +7,7 @@ const REQUEST_DUMP = /^(?:req|request|ctx\.request|ctx|c\.req)\.(?:body|headers|
 /** Credentials and payment data: never log them, whatever else is around. */
 const SECRET = /^(?:password|passwd|newPassword|currentPassword|secret|clientSecret|token|accessToken|refreshToken|idToken|apiKey|api_key|authorization|cookie|cardNumber|card_number|cvc|cvv|ssn|iban)$/i;
 /** A person to reach, and what is being said to them: together they are someone's correspondence. */
-const RECIPIENT = /^(?:to|email|recipient|recipients|to_address|toAddress|phone|phoneNumber|mobile)$/i;
+const RECIPIENT = /^(?:to|email|recipient|recipients|to_address|toAddress|phone|phoneNumber|phone_number|mobile|msisdn)$/i;
 const CONTENT = /^(?:html|text|body|content|message|textBody|htmlBody)$/i;
 
 export default defineProbe({
@@ -60,5 +60,22 @@ function leak(call: ts.CallExpression): string | undefined {
       if (content && keys.some((k) => RECIPIENT.test(k))) return `a message’s ${content} together with its recipient`;
     }
   }
+  const values = valueNames(call);
+  const content = values.find((name) => CONTENT.test(name));
+  if (content && values.some((name) => RECIPIENT.test(name))) return `a message’s ${content} together with its recipient`;
   return undefined;
+}
+
+/**
+ * Names of the values a log call prints as they are: `console.log('sending sms', to, text)`,
+ * `` log(`[sms] -> ${to}: ${body}`) ``, `log(msg.to, msg.html)`. Calls and expressions are left out:
+ * `to.length` or `hash(body)` print nothing personal.
+ */
+function valueNames(call: ts.CallExpression): string[] {
+  const printed = call.arguments.flatMap((arg) => (ts.isTemplateExpression(arg) ? arg.templateSpans.map((span) => span.expression) : [arg]));
+  return printed.flatMap((value) => {
+    if (ts.isIdentifier(value)) return [value.text];
+    if (ts.isPropertyAccessExpression(value)) return [value.name.text];
+    return [];
+  });
 }

@@ -37,7 +37,8 @@ export default defineProbe({
       }
       if (logged.length > 0) continue; // it logs something of its own: a judgement call, not an omission
       const failure = serverErrorResponse(fn);
-      if (failure) hits.push({ file, line: lineOf(failure), message: 'The error handler answers with a server error but never logs the error: production failures leave no trace.' });
+      // The range opens at the handler itself (`app.use((err, req, res, next) => {`): the omission is the handler's, the 500 is where it shows.
+      if (failure) hits.push({ file, line: lineOf(fn), endLine: lineOf(failure), message: 'The error handler answers with a server error but never logs the error: production failures leave no trace.' });
     }
     return hits;
   },

@@ -1,5 +1,5 @@
 import type { ProbeContext } from '../context.js';
-import { calleeName, findNodes, isFunctionLike, lineOf, stringValue, ts } from '../support/ast.js';
+import { calleeName, endLineOf, findNodes, isFunctionLike, lineOf, stringValue, ts } from '../support/ast.js';
 import { httpListenCalls } from '../support/http-server.js';
 import { defineProbe, type Hit } from '../types.js';
 
@@ -39,15 +39,17 @@ export default defineProbe({
       const { exiting, total } = signalHandlers(ctx, file);
       // Only when every signal handler of the file just exits, and nothing else there (a library, Nest hooks) shuts down.
       if (exiting.length === 0 || exiting.length < total || /enableShutdownHooks\s*\(|closeWithGrace\s*\(|createTerminus\s*\(|createHttpTerminator\s*\(|createLightship\s*\(/.test(file.text)) return [];
-      return exiting.slice(0, 1).map((call) => ({ file, line: lineOf(call) }));
+      return exiting.slice(0, 1).map((call) => ({ file, line: lineOf(call), endLine: endLineOf(call) }));
     });
     const exitOnlyFiles = new Set(exitOnly.map((hit) => hit.file));
+    // Node runs every listener: an exit-only handler next to the server's listen() ends the process before another file's drain finishes.
+    const serverFiles = new Set(listens(ctx).map((hit) => hit.file));
     const handled = new Set(handlerFiles.filter((file) => !exitOnlyFiles.has(file)).map((file) => rootOf(file.path)));
     if ([...handled].some((root) => !serverApps.has(root))) return [];
     const reported = new Set<string>();
     const exitHits = exitOnly.flatMap((hit): Hit[] => {
       const root = rootOf(hit.file.path);
-      if (handled.has(root) || reported.has(root) || !serverApps.has(root)) return [];
+      if ((handled.has(root) && !serverFiles.has(hit.file)) || reported.has(root) || !serverApps.has(root)) return [];
       reported.add(root);
       return [{ ...hit, message: 'The SIGTERM handler calls process.exit() straight away: in-flight requests are cut off and nothing is drained or closed.' }];
     });
@@ -75,7 +77,9 @@ function signalHandlers(ctx: ProbeContext, file: Parameters<ProbeContext['ast']>
     const handler = call.arguments[1];
     if (!handler || !isFunctionLike(handler) || !handler.body) return false;
     const text = handler.body.getText();
-    return findNodes(handler.body, ts.isCallExpression).some((c) => calleeName(c) === 'process.exit') && !DRAINS.test(text.replace(/process\.exit\([^)]*\)/g, ''));
+    // A concise body (`() => process.exit(0)`) is itself the call: findNodes only walks below it.
+    const calls = [handler.body, ...findNodes(handler.body, ts.isCallExpression)].filter(ts.isCallExpression);
+    return calls.some((c) => calleeName(c) === 'process.exit') && !DRAINS.test(text.replace(/process\.exit\([^)]*\)/g, ''));
   });
   return { exiting, total: all.length };
 }
