@@ -31,7 +31,7 @@ export default defineProbe({
     const global = hasGlobalLimiter(ctx);
     return ctx
       .routes()
-      .filter((route) => isAuthRoute(route) && (optedOut(route) || (!global && !isLimited(ctx, route))))
+      .filter((route) => isAuthRoute(route) && !redeemsLongToken(route) && (optedOut(route) || (!global && !isLimited(ctx, route))))
       .map((route) => ({
         file: route.file,
         line: route.line,
@@ -51,9 +51,32 @@ function isAuthRoute(route: Route): boolean {
   return AMBIGUOUS_SEGMENT.test(last) && (AUTH_PARENT.test(parent) || AUTH_SEGMENT.test(parent));
 }
 
-/** Nest's bare `@SkipThrottle()` and Fastify's `config: { rateLimit: false }` take the route out of a global limiter. */
+/**
+ * Nest's bare `@SkipThrottle()`, Fastify's `config: { rateLimit: false }` and hapi's
+ * `plugins: { 'hapi-rate-limit': { enabled: false } }` take the route out of a global limiter.
+ */
 function optedOut(route: Route): boolean {
-  return route.guards.some((guard) => /^@SkipThrottle\(\s*\)$|\brateLimit\s*:\s*false\b/.test(guard));
+  return route.guards.some((guard) => /^@SkipThrottle\(\s*\)$|\brateLimit\s*:\s*false\b/.test(guard) || HAPI_LIMIT_OFF.test(guard));
+}
+
+/** hapi's route-level `'hapi-rate-limit': { enabled: false }` (also hapi-rate-limitor, hapi-limiter). */
+const HAPI_LIMIT_OFF = /(?:rate-?limit|limiter)\w*['"]\s*:\s*\{[^{}]*\benabled?\s*:\s*false\b/i;
+/** A limiter plugin registered with `options: { enabled: false }` (hapi-rate-limit): only routes that opt in are limited. */
+const LIMITER_OFF_BY_DEFAULT = /(?:rate-?limit|limiter)\w*['"]\s*\)?\s*,\s*options\s*:\s*\{[^{}]*\benabled?\s*:\s*false\b/i;
+/**
+ * Redeeming a token the route's schema requires to be at least this long (`Joi.string().length(32)`) cannot be
+ * guessed within any request budget; a limiter protects short codes (6-digit OTPs) and passwords.
+ */
+const UNGUESSABLE_TOKEN_LENGTH = 20;
+const TOKEN_FIELD = /\b(?:token|code|resetToken|reset_token)\s*:\s*(?:Joi|z|yup)\.string\(\)[\w.()'"\s]*?\.(?:length|min)\(\s*(\d+)\s*\)/;
+const TOKEN_SEGMENT = /^(?:reset|verify|confirm|magic-link|reset-password|reset_password|password-reset|password_reset)$/i;
+
+/** A reset or confirm route (not login or sign-up) whose token is validated as too long to guess. */
+function redeemsLongToken(route: Route): boolean {
+  const last = route.path.split('/').filter((s) => s !== '' && !/^[:[{*]/.test(s)).pop() ?? '';
+  if (!TOKEN_SEGMENT.test(last)) return false;
+  const length = TOKEN_FIELD.exec(route.validate?.getText() ?? '')?.[1];
+  return length !== undefined && Number(length) >= UNGUESSABLE_TOKEN_LENGTH;
 }
 
 function isLimited(ctx: ProbeContext, route: Route): boolean {
@@ -66,9 +89,9 @@ function isLimited(ctx: ProbeContext, route: Route): boolean {
   return ctx.middleware().some((m) => m.file === route.file && m.line < route.line && m.receiver === route.receiver && limitsEverything(m));
 }
 
-/** `@fastify/rate-limit` with `global: false` limits only the routes that opt in through `config.rateLimit`. */
+/** `@fastify/rate-limit` with `global: false`, or hapi-rate-limit with `enabled: false`, limits only the routes that opt in. */
 function limitsEverything(middleware: Middleware): boolean {
-  return LIMITS.test(middleware.text) && !/global\s*:\s*false/.test(middleware.text);
+  return LIMITS.test(middleware.text) && !/global\s*:\s*false/.test(middleware.text) && !LIMITER_OFF_BY_DEFAULT.test(middleware.text);
 }
 
 /**

@@ -20,6 +20,7 @@ import pathTraversal from './path-traversal.js';
 import publicBucketUpload from './public-bucket-upload.js';
 import regexDos from './regex-dos.js';
 import resetTokenNotSingleUse from './reset-token-not-single-use.js';
+import resetTokenStoredInPlainText from './reset-token-stored-in-plain-text.js';
 import secretEnvFallbackLiteral from './secret-env-fallback-literal.js';
 import secretExposedToClientBundle from './secret-exposed-to-client-bundle.js';
 import sqlStringConcat from './sql-string-concat.js';
@@ -59,6 +60,7 @@ export default [
   publicBucketUpload,
   regexDos,
   resetTokenNotSingleUse,
+  resetTokenStoredInPlainText,
   secretEnvFallbackLiteral,
   secretExposedToClientBundle,
   sqlStringConcat,

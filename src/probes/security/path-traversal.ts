@@ -1,6 +1,6 @@
-import { calleeName, findNodes, lineOf, propertyOf, ts } from '../support/ast.js';
+import { calleeName, endLineOf, findNodes, lineOf, propertyOf, ts } from '../support/ast.js';
 import { bindings, type Bindings } from '../support/imports.js';
-import { requestFlow, type Flow } from '../support/request-flow.js';
+import { requestFlow, sourcesOf, type Flow } from '../support/request-flow.js';
 import { defineProbe } from '../types.js';
 
 const FS_MODULE = /^(?:node:)?fs(?:\/promises)?$|^(?:fs-extra|graceful-fs)$/;
@@ -37,11 +37,13 @@ export default defineProbe({
         const fs = bindings(sf, FS_MODULE);
         return findNodes(sf, ts.isCallExpression).flatMap((call) => {
           const sink = sinkOf(call, fs);
-          const reached = sink?.paths.some((arg) => {
+          for (const arg of sink?.paths ?? []) {
             const flow = requestFlow(arg, PASS, notServerChosen);
-            return flow !== undefined && flow.carries(arg) && !guarded(flow, call);
-          });
-          return reached ? [{ file, line: lineOf(call), message: `Request data decides the path given to ${sink!.name}(), with no check that it stays inside the intended folder.` }] : [];
+            if (!flow || !flow.carries(arg) || guarded(flow, call)) continue;
+            const message = `Request data decides the path given to ${sink!.name}(), with no check that it stays inside the intended folder.`;
+            return [{ file, line: lineOf(entryOf(arg, flow)), endLine: endLineOf(call), message }];
+          }
+          return [];
         });
       });
   },
@@ -75,4 +77,14 @@ function notServerChosen(field: string, node: ts.Node): boolean {
 /** A check on request data before the call: `full.startsWith(base)`, `ALLOWED.has(name)`, `/^\w+$/.test(id)`. */
 function guarded(flow: Flow, sink: ts.Node): boolean {
   return findNodes(flow.fn, ts.isCallExpression).some((call) => call !== sink && call.end <= sink.end && GUARD.test(calleeName(call).split('.').pop()!) && flow.scope.mentions(call));
+}
+
+/**
+ * Where request data enters the path: for `fs.copyFileSync(tmp, target)` the `path.join(dir, req.file.originalname)`
+ * that built `target`, followed back through locals; the evidence then runs from there to the fs call.
+ */
+function entryOf(arg: ts.Expression, flow: Flow, depth = 0): ts.Node {
+  if (depth > 4 || !ts.isIdentifier(arg)) return arg;
+  const source = sourcesOf(arg.text, flow.fn).find((candidate) => candidate.end <= arg.pos && flow.carries(candidate));
+  return source && ts.isExpression(source) ? entryOf(source, flow, depth + 1) : arg;
 }

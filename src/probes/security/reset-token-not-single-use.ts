@@ -42,8 +42,19 @@ export default defineProbe({
         const invalidated = INVALIDATES.test(after);
         if (expires && invalidated) return [];
         const why = [invalidated ? '' : 'never deleted or marked used', expires ? '' : 'never checked for expiry'].filter(Boolean).join(' and ');
-        return [{ file, line: lineOf(call), message: `${calleeName(call)}() finds the account by its reset token, which is ${why} once the password changes.` }];
+        const message = `${calleeName(call)}() finds the account by its reset token, which is ${why} once the password changes.`;
+        return [{ file, line: lineOf(call), endLine: passwordWriteLine(call, after), message }];
       }),
     );
   },
 });
+
+/** `passwordHash: …` in an update/patch, or `user.password = …`: the write that leaves the token usable, after the lookup. */
+const PASSWORD_WRITE = /\b\w*password\w*['"]?\s*(?::|=(?!=))/i;
+
+/** The evidence runs from the token lookup to the line that sets the new password, where the token should also be cleared. */
+function passwordWriteLine(lookup: ts.CallExpression, after: string): number {
+  const at = PASSWORD_WRITE.exec(after);
+  const sf = lookup.getSourceFile();
+  return at ? sf.getLineAndCharacterOfPosition(lookup.getEnd() + at.index).line + 1 : lineOf(lookup);
+}

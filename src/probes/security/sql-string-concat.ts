@@ -1,4 +1,5 @@
-import { calleeName, lineOf, methodName, ts, enclosingFunction } from '../support/ast.js';
+import { calleeName, endLineOf, lineOf, methodName, ts, enclosingFunction } from '../support/ast.js';
+import { sourcesOf } from '../support/request-flow.js';
 import { TaintScope } from '../support/taint.js';
 import { defineProbe } from '../types.js';
 
@@ -32,9 +33,13 @@ export default defineProbe({
           const first = call.arguments[0];
           if (!first || !isBuiltString(first)) return false;
           if (!FRAGMENT_METHODS.has(methodName(call) ?? '') && !SQL_KEYWORD.test(first.getText())) return false;
-          return new TaintScope(enclosingFunction(call)).mentions(first);
+          const fn = enclosingFunction(call);
+          const scope = new TaintScope(fn);
+          // A template is judged by its pieces: `${column}` picked from a fixed list is not input.
+          if (ts.isTemplateExpression(first)) return first.templateSpans.some((span) => scope.mentions(span.expression) && !allowListed(span.expression, fn));
+          return scope.mentions(first);
         })
-        .map((call) => ({ file, line: lineOf(call) })),
+        .map((call) => ({ file, ...sqlTextLines(call) })),
     );
   },
 });
@@ -44,4 +49,28 @@ function isBuiltString(node: ts.Expression): boolean {
   if (ts.isTemplateExpression(node)) return true;
   if (ts.isBinaryExpression(node) && node.operatorToken.kind === ts.SyntaxKind.PlusToken) return true;
   return false;
+}
+
+/**
+ * From the raw-SQL method's own line (`.orderByRaw(` deep in a Knex chain, not the chain's first line)
+ * to the end of the SQL text, so a multi-line call covers the line where the input is spliced in.
+ */
+function sqlTextLines(call: ts.CallExpression): { line: number; endLine: number } {
+  const method = ts.isPropertyAccessExpression(call.expression) ? call.expression.name : call;
+  return { line: lineOf(method), endLine: endLineOf(call.arguments[0]!) };
+}
+
+/** A local whose every assignment picks from fixed values: `LIST.includes(x) ? x : 'id'`, `d === 'asc' ? 'asc' : 'desc'`. */
+function allowListed(node: ts.Expression, fn: ts.FunctionLikeDeclaration | undefined): boolean {
+  if (!fn || !ts.isIdentifier(node)) return false;
+  const sources = sourcesOf(node.text, fn);
+  return sources.length > 0 && sources.every((source) => ts.isConditionalExpression(source) && picksFixedValue(source));
+}
+
+function picksFixedValue(choice: ts.ConditionalExpression): boolean {
+  const checked = choice.condition.getText();
+  // A branch is fixed when it is a literal, or the very value the condition tested against a list (`ALLOWED.includes(v) ? v : …`).
+  const fixed = (branch: ts.Expression): boolean =>
+    ts.isStringLiteralLike(branch) || ts.isNumericLiteral(branch) || (/\.(?:includes|has)\(/.test(checked) && checked.includes(`(${branch.getText()})`));
+  return fixed(choice.whenTrue) && fixed(choice.whenFalse);
 }
