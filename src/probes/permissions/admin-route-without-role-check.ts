@@ -1,4 +1,5 @@
 import type { ProbeContext } from '../context.js';
+import { propertyOf, topLevelDeclarations, ts } from '../support/ast.js';
 import { AUTH_WORDS, routerMountsOf } from '../support/auth.js';
 import { MUTATING, mountedPaths, type Middleware, type Route } from '../support/routes.js';
 import { defineProbe, type Hit } from '../types.js';
@@ -28,7 +29,7 @@ export default defineProbe({
   },
   applies: (ctx) => ctx.middleware().some((m) => ADMIN_RECEIVER.test(m.receiver) || ROLE_CHECK.test(m.text)),
   detect(ctx) {
-    return [...routersWithoutRoleCheck(ctx), ...routesAheadOfRoleCheck(ctx)];
+    return [...routersWithoutRoleCheck(ctx), ...routesAheadOfRoleCheck(ctx), ...hapiRoutesMissingSiblingScope(ctx)];
   },
 });
 
@@ -81,4 +82,42 @@ function isAdminRouter(ctx: ProbeContext, route: Route, middleware: readonly Mid
 
 function withoutMountPath(text: string): string {
   return text.replace(/^\s*['"`][^'"`]*['"`]\s*,/, '');
+}
+
+/**
+ * hapi restricts a route to a role with `options.auth.access.scope` (often a shared `const adminOnly =
+ * { access: { scope: 'admin' } }`). When most authenticated routes of a plugin carry such a scope, one
+ * without it (a route made public with `auth: false` is deliberate) is reached by every signed-in user.
+ */
+function hapiRoutesMissingSiblingScope(ctx: ProbeContext): Hit[] {
+  // Routes are compared with those registered by the same plugin (the same `register` function).
+  const groups = new Map<ts.Node | string, Route[]>();
+  for (const route of ctx.routes()) {
+    if (route.framework !== 'hapi' || !route.handler) continue;
+    const key = route.scope ?? route.file.path;
+    groups.set(key, [...(groups.get(key) ?? []), route]);
+  }
+  return [...groups.values()].flatMap((all): Hit[] => {
+    const routes = all.filter((route) => route.auth !== 'off');
+    const scoped = routes.filter(hasAccessScope);
+    if (scoped.length < 2 || scoped.length * 2 <= routes.length) return [];
+    const seen = new Set<number>();
+    return routes
+      .filter((route) => !scoped.includes(route) && !CALLER_ROLE_CHECK.test(route.handler?.body?.getText() ?? ''))
+      .filter((route) => !seen.has(route.line) && seen.add(route.line))
+      .map((route) => ({ file: route.file, line: route.line, message: `${route.method} ${route.path} has no auth scope, while ${scoped.length} other routes of this plugin require one: every signed-in user can call it.` }));
+  });
+}
+
+/** The route's `options.auth` names an access scope, inline or through a constant of its file. */
+function hasAccessScope(route: Route): boolean {
+  if (route.guards.some((g) => g.startsWith('scope:'))) return true;
+  let config: ts.Node | undefined = route.handler;
+  while (config && !(ts.isObjectLiteralExpression(config) && propertyOf(config, 'path'))) config = config.parent;
+  if (!config || !ts.isObjectLiteralExpression(config)) return false;
+  const options = propertyOf(config, 'options') ?? propertyOf(config, 'config');
+  const auth = options && ts.isObjectLiteralExpression(options) ? propertyOf(options, 'auth') : undefined;
+  if (!auth) return false;
+  const text = ts.isIdentifier(auth) ? (topLevelDeclarations(auth.getSourceFile()).get(auth.text)?.getText() ?? '') : auth.getText();
+  return /\b(?:scope|access)\s*:/.test(text);
 }
