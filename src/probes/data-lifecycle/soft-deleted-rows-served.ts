@@ -1,5 +1,5 @@
 import type { ProbeContext } from '../context.js';
-import { chainAbove, findNodes, lineOf, topLevelDeclarations, ts } from '../support/ast.js';
+import { chainAbove, findNodes, isFunctionLike, lineOf, topLevelDeclarations, ts } from '../support/ast.js';
 import { requestHandlers } from '../support/data-access.js';
 import { declaredModels } from '../support/models.js';
 import { prismaModels } from '../support/prisma.js';
@@ -11,6 +11,10 @@ const PRISMA_READS = /^(?:findUnique|findUniqueOrThrow|findFirst|findFirstOrThro
 const MONGOOSE_READS = /^(?:find|findOne|findById)$/;
 /** Objection chain calls that write rather than read: `Order.query().patch(...)`, `.insert(...)`, `.delete()`. */
 const OBJECTION_WRITES = /^(?:insert|patch|update|delete|deleteById|patchAndFetchById|updateAndFetchById|insertGraph|upsertGraph|insertAndFetch|relate|unrelate|increment|decrement)$/;
+/** Objection chain ends that count or sum rows rather than serve them: a total is not a deleted item shown again. */
+const AGGREGATES = /\b(?:resultSize|count|countDistinct|sum|sumDistinct|avg|avgDistinct|min|max)\b/;
+/** What a uniqueness check answers when the row exists: 409, `Boom.conflict`, "already registered". */
+const CONFLICT_ANSWER = /conflict|\b409\b|already|\bexists\b|\btaken\b|in use/i;
 /** A Prisma middleware or client extension: a place to filter soft-deleted rows for every query. */
 const PRISMA_LAYER = /\$use\s*\(|\$extends\s*\(/;
 /** A Mongoose query hook on find: `schema.pre(/^find/, ...)`, `schema.pre('find', ...)`. */
@@ -55,7 +59,8 @@ export default defineProbe({
         const objection = callee.name.text === 'query' && /^[A-Z]\w*$/.test(receiver) && !chainAbove(call).some((m) => OBJECTION_WRITES.test(m));
         const field = (prisma || mongoose || objection) ? models.get(name.toLowerCase()) : undefined;
         if (!field) continue;
-        if (objection && new RegExp(`['"\`]${field}['"\`]|\\b${field}\\b`).test(outermost(call).getText())) continue;
+        if (objection && (objectionChainFilters(call, field, declaredModels(ctx).get(name.toLowerCase())?.file.text ?? '') || AGGREGATES.test(chainAbove(call).join(' ')))) continue;
+        if (onlyCheckedForConflict(call, handler.body)) continue;
         const key = `${handler.file.path}:${name.toLowerCase()}`;
         // Filtered in the query, or checked on the result (`if (!listing || listing.deletedAt)`).
         if (reported.has(key) || filteredHere.has(name.toLowerCase()) || new RegExp(`\\.${field}\\b`).test(text)) continue;
@@ -91,6 +96,52 @@ function softModels(ctx: ProbeContext): Map<string, string> {
   return models;
 }
 
+/** `deleted_at` and `deletedAt` name one column when Knex maps snake case to camel case (`knexSnakeCaseMappers`). */
+function spellingsOf(field: string): string {
+  const camel = field.replace(/_([a-z])/g, (_, c: string) => c.toUpperCase());
+  const snake = field.replace(/[A-Z]/g, (c) => `_${c.toLowerCase()}`);
+  return [...new Set([field, camel, snake])].join('|');
+}
+
+/**
+ * The Objection chain filters deleted rows itself: it names the column (`whereNull('deleted_at')`), or it
+ * applies a named modifier (`.modify('notDeleted')`) that the model's file defines
+ * with the column (`static modifiers = { notDeleted(qb) { qb.whereNull('deletedAt') } }`).
+ */
+function objectionChainFilters(call: ts.CallExpression, field: string, modelSource: string): boolean {
+  const chain = outermost(call).getText();
+  const column = spellingsOf(field);
+  if (new RegExp(`\\b(?:${column})\\b`).test(chain)) return true;
+  const modifiers = [...chain.matchAll(/\.modify\(\s*\[?\s*['"`](\w+)['"`]/g)].map((m) => m[1]!);
+  // The modifier's definition: its name, then the column before the body closes.
+  return modifiers.some((modifier) => new RegExp(`\\b${modifier}\\b[^}]{0,200}?\\b(?:${column})\\b`).test(modelSource));
+}
+
+/**
+ * The read only asks whether a row exists, to refuse a duplicate (`const taken = await Member.query().findOne({ email });
+ * if (taken) throw Boom.conflict()`): a deleted row still holds the unique value, so counting it is right.
+ */
+function onlyCheckedForConflict(call: ts.CallExpression, body: ts.Node): boolean {
+  let node: ts.Node = outermost(call);
+  if (ts.isAwaitExpression(node.parent)) node = node.parent;
+  const declaration = node.parent;
+  if (!ts.isVariableDeclaration(declaration) || !ts.isIdentifier(declaration.name)) return false;
+  const name = declaration.name.text;
+  const uses = findNodes(body, ts.isIdentifier).filter((id) => id.text === name && id !== declaration.name);
+  return uses.length > 0 && uses.every((use) => {
+    const test = enclosingIfTest(use);
+    return test !== undefined && CONFLICT_ANSWER.test(test.thenStatement.getText());
+  });
+}
+
+/** The `if` statement whose condition holds the node, if any. */
+function enclosingIfTest(node: ts.Node): ts.IfStatement | undefined {
+  for (let current: ts.Node = node; current.parent; current = current.parent) {
+    if (ts.isIfStatement(current.parent)) return current.parent.expression === current ? current.parent : undefined;
+    if (ts.isStatement(current.parent) || isFunctionLike(current.parent)) return undefined;
+  }
+  return undefined;
+}
 
 function outermost(call: ts.CallExpression): ts.Node {
   let node: ts.Node = call;

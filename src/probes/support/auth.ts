@@ -1,5 +1,5 @@
 import type { ProbeContext } from '../context.js';
-import { ts } from './ast.js';
+import { lineOf, stringValue, ts } from './ast.js';
 import { hapiAuth, mountedPaths, type HapiAuth, type Route } from './routes.js';
 
 /** Names that mean "this request is authenticated" in middleware, hooks and guards. */
@@ -56,7 +56,7 @@ export function routeIsAuthenticated(ctx: ProbeContext, route: Route): boolean {
     const body = route.handler?.body?.getText() ?? '';
     return /\b(?:verify(?:Token|Jwt|Session)\w*\(|jwt\.verify\(|requireUser\(|authenticate\()/.test(body) || /!\s*request\.auth\.(?:isAuthenticated|credentials)\b/.test(body);
   }
-  if (route.guards.some(authenticates)) return true;
+  if (route.guards.some(authenticates) || mountedBehindAuth(ctx, route)) return true;
   const appWide = ctx
     .middleware()
     .some((m) => m.file === route.file && m.line < route.line && m.receiver === route.receiver && m.scope === route.scope && authenticates(m.text));
@@ -80,4 +80,83 @@ export function staffOnly(ctx: ProbeContext, route: Route): boolean {
   if (mountedPaths(route, ctx.middleware()).some((path) => /(?:^|\/)(?:admin|internal|staff|backoffice)(?:\/|$)/i.test(path)) || /^(?:admin|staff|backoffice)\w*$/i.test(route.receiver ?? '')) return true;
   if (route.guards.some((g) => PRIVILEGED.test(g))) return true;
   return ctx.middleware().some((m) => m.file === route.file && m.line < route.line && m.receiver === route.receiver && PRIVILEGED.test(m.text));
+}
+
+/** Where a router file is mounted: `app.use('/admin', requireAuth, require('./routes/admin'))` gives `/admin` and its guards' texts. */
+export interface RouterMount {
+  readonly path: string | undefined;
+  readonly guards: readonly string[];
+}
+
+const routerMountCache = new WeakMap<ProbeContext, ReadonlyMap<string, readonly RouterMount[]>>();
+
+/**
+ * The mounts of the router a route's file exports, found where another file mounts that module by a relative
+ * `require('./routes/admin')` inline or by a name it imported (`import adminRouter from './admin'`).
+ */
+export function routerMountsOf(ctx: ProbeContext, route: Route): readonly RouterMount[] {
+  let mounts = routerMountCache.get(ctx);
+  if (!mounts) {
+    mounts = findRouterMounts(ctx);
+    routerMountCache.set(ctx, mounts);
+  }
+  return mounts.get(withoutExtension(route.file.path)) ?? [];
+}
+
+/**
+ * Whether the route's file is a router mounted behind authentication elsewhere. Express runs a mount's
+ * middleware before every route of the mounted router, so those routes are authenticated although nothing
+ * in their own file says so.
+ */
+export function mountedBehindAuth(ctx: ProbeContext, route: Route): boolean {
+  return routerMountsOf(ctx, route).some((mount) => mount.guards.some(authenticates));
+}
+
+function findRouterMounts(ctx: ProbeContext): Map<string, RouterMount[]> {
+  const found = new Map<string, RouterMount[]>();
+  const useLines = new Map<string, number[]>();
+  for (const m of ctx.middleware()) useLines.set(m.file.path, [...(useLines.get(m.file.path) ?? []), m.line]);
+  for (const file of ctx.scripts()) {
+    const lines = useLines.get(file.path);
+    if (!lines) continue;
+    for (const call of ctx.calls(file)) {
+      if (!ts.isPropertyAccessExpression(call.expression) || call.expression.name.text !== 'use' || call.arguments.length === 0 || !lines.includes(lineOf(call))) continue;
+      const args = call.arguments;
+      const specifier = moduleOfRouter(ctx.ast(file), args[args.length - 1]!);
+      if (!specifier?.startsWith('.')) continue;
+      const target = resolveRelative(file.path, specifier);
+      const mount = { path: stringValue(args[0]), guards: args.slice(0, -1).filter((arg) => !ts.isStringLiteralLike(arg)).map((arg) => arg.getText()) };
+      found.set(target, [...(found.get(target) ?? []), mount]);
+    }
+  }
+  return found;
+}
+
+/** The module a mounted router comes from: `require('./x')` inline, or a name bound by `import`/`require` in the file. */
+function moduleOfRouter(sf: ts.SourceFile, router: ts.Expression): string | undefined {
+  if (ts.isCallExpression(router) && router.expression.getText() === 'require') return stringValue(router.arguments[0]);
+  if (!ts.isIdentifier(router)) return undefined;
+  for (const statement of sf.statements) {
+    if (ts.isImportDeclaration(statement) && statement.importClause?.name?.text === router.text) return stringValue(statement.moduleSpecifier);
+    if (!ts.isVariableStatement(statement)) continue;
+    for (const decl of statement.declarationList.declarations) {
+      const init = decl.initializer;
+      if (ts.isIdentifier(decl.name) && decl.name.text === router.text && init && ts.isCallExpression(init) && init.expression.getText() === 'require') return stringValue(init.arguments[0]);
+    }
+  }
+  return undefined;
+}
+
+function resolveRelative(fromFile: string, specifier: string): string {
+  const parts = fromFile.split('/').slice(0, -1);
+  for (const part of specifier.split('/')) {
+    if (part === '..') parts.pop();
+    else if (part !== '.' && part !== '') parts.push(part);
+  }
+  return withoutExtension(parts.join('/'));
+}
+
+/** `routes/admin.js`, `routes/admin/index.ts` and `./routes/admin` all name the same module. */
+function withoutExtension(path: string): string {
+  return path.replace(/\.[cm]?[jt]sx?$/, '').replace(/\/index$/, '');
 }

@@ -9,6 +9,11 @@ const DESTRUCTIVE = /^(?:delete|destroy|purge|wipe|erase|terminate|revoke|refund
 const HTTP_CLIENT = /(?:^|\.)(?:api|axios|http|\w*[cC]lient|request|fetcher|ky|\$fetch|\w*Api)$/;
 const MUTATE = /^(?:mutate|mutateAsync|trigger|execute)$/;
 const VERB = /^(?:delete|destroy|purge|wipe|erase|terminate|revoke|refund)$/;
+/** A handler named for destroying or cancelling something: `bulkCancel`, `refund`, `purgeSelected`, `deleteCourt`. */
+const DESTRUCTIVE_HANDLER = /^(?:handle|on|do)?(?:delete|destroy|purge|wipe|erase|terminate|revoke|refund|cancel)(?:[A-Z_]\w*)?$|^bulk(?:Delete|Destroy|Purge|Cancel|Refund|Revoke)\w*$/;
+/** An API path that names a destructive action: `/bookings/7/refund`, `/patients/bulk-delete`, `/orders/cancel`. */
+const DESTRUCTIVE_PATH = /(?:^|[/-])(?:delete|destroy|purge|wipe|erase|terminate|revoke|refund|cancel)(?:[/?-]|$)/i;
+const NAVIGATION = /^(?:push|replace|navigate|redirect|open|assign|prefetch)$/;
 /** Things users remove all day and can recreate in a click: asking every time would be the worse UX. */
 const DISPOSABLE = /cart|basket|like|reaction|bookmark|favou?rite|vote|notification|follow|session|logout|sign-?out|filter|toast|draft|cache|cookie|param|query|storage|selection|preview|temp/i;
 /** Confirmation UI the button may live in: the "Yes, delete" button of a dialog confirms by itself. */
@@ -86,6 +91,9 @@ function scan(node: ts.Node, locals: Map<string, ts.Node>, depth: number): { des
       const inner = scan(local, locals, depth + 1);
       destroys ??= inner.destroys;
       confirms ||= inner.confirms;
+      // `async function refund(b) { await api(`/bookings/${b.id}/refund`, { method: 'POST' }) }`: a handler named
+      // for destruction that writes through the API destroys, whatever helper it sends the request with.
+      if (DESTRUCTIVE_HANDLER.test(name) && findNodes(local, ts.isCallExpression).some(isWriteRequest)) destroys ??= name;
     } else if (!local && DESTRUCTIVE.test(name)) destroys ??= target.getText().split('(')[0];
   };
   if (ts.isIdentifier(node)) visit(node, node.text);
@@ -93,12 +101,34 @@ function scan(node: ts.Node, locals: Map<string, ts.Node>, depth: number): { des
     const name = calleeName(call);
     const last = name.split('.').at(-1) ?? '';
     const owner = name.split('.').at(-2)?.replace(/Mutation$/, '') ?? '';
-    if (isDeleteRequest(call, name)) destroys ??= `${name}(${call.arguments[0]?.getText() ?? ''})`;
+    if (isDeleteRequest(call, name) || (isWriteRequest(call) && DESTRUCTIVE_PATH.test(requestUrl(call)))) destroys ??= `${name}(${call.arguments[0]?.getText() ?? ''})`;
     else if (MUTATE.test(last) && (DESTRUCTIVE.test(owner) || VERB.test(owner))) destroys ??= name;
     else if (ts.isIdentifier(call.expression) || (ts.isPropertyAccessExpression(call.expression) && !/^(?:this\.)?props$/.test(call.expression.expression.getText()))) visit(call.expression, last);
   }
   if (findNodes(node, ts.isIdentifier).some((id) => CONFIRMED.test(id.text)) || findNodes(node, ts.isStringLiteral).some((s) => /^undo\b/i.test(s.text))) confirms = true;
   return { destroys, confirms };
+}
+
+/** A request to an API path (`'/x'`, `` `/x/${id}` ``, `'https://…'`) as the first argument. */
+function requestUrl(call: ts.CallExpression): string {
+  const url = call.arguments[0];
+  const text = url && (ts.isStringLiteralLike(url) ? url.text : ts.isTemplateExpression(url) ? url.getText().slice(1, -1) : '');
+  return text && /^(?:\/|https?:)/.test(text) ? text : '';
+}
+
+/**
+ * A request that writes: `fetch(url, { method: 'DELETE' })` or any helper given such options, `api.post(url)`,
+ * `axios.delete(url)`. Navigation (`router.push('/x')`) and plain GETs are not.
+ */
+function isWriteRequest(call: ts.CallExpression): boolean {
+  if (!requestUrl(call)) return false;
+  const name = calleeName(call);
+  const last = name.split('.').at(-1) ?? '';
+  if (/^(?:post|put|patch|delete|del)$/.test(last)) return HTTP_CLIENT.test(name.slice(0, -last.length - 1)) || /^\$?\w*(?:api|http|client|axios)$/i.test(name.slice(0, -last.length - 1));
+  if (NAVIGATION.test(last)) return false;
+  const options = call.arguments[1];
+  const method = options && ts.isObjectLiteralExpression(options) ? stringValue(propertyOf(options, 'method'))?.toUpperCase() : undefined;
+  return method !== undefined && method !== 'GET' && method !== 'HEAD';
 }
 
 /** `fetch(url, { method: 'DELETE' })` or `api.delete(url)`. */
