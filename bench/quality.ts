@@ -2,8 +2,10 @@
  * `npm run bench:quality`: recall and precision of prod-audit's deterministic probes on the labelled
  * corpora, next to eslint-plugin-security and secretlint run on the same files in the same process:
  * bench/corpus/ (the development corpus, which the probes were written against) and bench/corpus-holdout/
- * (written without reading the probes and never tuned on: the honest estimate for unseen code). Prints one table per category and overall; `-- --details` also lists every vuln
- * prod-audit misses and every false positive it reports. A benchmark, not a test: it always exits 0.
+ * (written without reading the probes and never tuned on: the honest estimate for unseen code). Prints one
+ * table per category and overall; `-- --details` also lists every vuln prod-audit misses and every false
+ * positive it reports, and `-- --only development|holdout` scores one corpus. A benchmark, not a test: it
+ * always exits 0.
  */
 import fs from 'node:fs/promises';
 import os from 'node:os';
@@ -15,10 +17,13 @@ import { runEslintSecurity, runProdAudit, runSecretlint, type ToolRun } from './
 
 const here = path.dirname(new URL(import.meta.url).pathname);
 const CORPORA = [
-  { root: path.join(here, 'corpus'), title: 'Development corpus (bench/corpus/): the probes were written against it' },
-  { root: path.join(here, 'corpus-holdout'), title: 'Held-out corpus (bench/corpus-holdout/): written without reading the probes, never tuned on' },
+  { name: 'development', root: path.join(here, 'corpus'), title: 'Development corpus (bench/corpus/): the probes were written against it' },
+  { name: 'holdout', root: path.join(here, 'corpus-holdout'), title: 'Held-out corpus (bench/corpus-holdout/): written without reading the probes, never tuned on' },
 ];
 const details = process.argv.includes('--details');
+// `--only development` lets work on the probes look at the development corpus without seeing held-out results.
+const onlyAt = process.argv.indexOf('--only');
+const only = onlyAt >= 0 ? process.argv[onlyAt + 1] : undefined;
 
 async function main(corpusRoot: string, title: string): Promise<void> {
   const corpus = await readCorpus(corpusRoot);
@@ -156,7 +161,8 @@ function printFound(title: string, union: Score, prodAudit: Score): void {
 }
 
 try {
-  for (const { root, title } of CORPORA) {
+  for (const { name, root, title } of CORPORA) {
+    if (only !== undefined && only !== name) continue;
     await loadSnippets(root, (await readCorpus(root)).labels);
     await main(root, title);
   }
