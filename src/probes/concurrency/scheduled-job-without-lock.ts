@@ -5,8 +5,11 @@ import { jobCode, scheduledJobs, SCHEDULER_NEEDLES } from '../support/schedulers
 import { defineProbe, type Hit } from '../types.js';
 
 const NEEDLES = SCHEDULER_NEEDLES;
-/** Work that is wrong when done twice: rows inserted, counters moved, messages or charges sent. */
-const EFFECT = /\binsert\s+into\b(?![^`'"]*\bon\s+(?:conflict|duplicate)\b)|\.(?:create|createMany|insert|insertOne|insertMany)\(|\b(?:increment|decrement)\b|\$inc\b|\.send[A-Z]\w*\(|\b(?:\w*mail\w*|mailer|transporter|sms|twilio|email)\.send\(|\.notify\w*\(|\.charge\w*\(|\.enqueue\w*\(/i;
+/**
+ * Work that is wrong when done twice: rows inserted, counters moved, messages or charges sent. A bare
+ * `sendEmail(...)` / `sendReminders()` is a helper (often imported) named for the message it sends.
+ */
+const EFFECT = /\binsert\s+into\b(?![^`'"]*\bon\s+(?:conflict|duplicate)\b)|\.(?:create|createMany|insert|insertOne|insertMany)\(|\b(?:increment|decrement)\b|\$inc\b|(?<![\w$])\.?send[A-Z]\w*\(|\b(?:\w*mail\w*|mailer|transporter|sms|twilio|email)\.send\(|\.notify\w*\(|\.charge\w*\(|\.enqueue\w*\(/i;
 /** One runner at a time: a database or Redis lock, leader election, or a queue that de-duplicates. */
 const LOCKED = /advisory_(?:xact_)?lock|redlock|\block\w*\(|\w+Lock\(|acquire\w*\(|leader|SKIP\s+LOCKED|setnx|['"]NX['"]|\bNX\b|repeat\s*:\s*\{|jobId\s*:/i;
 const PRINTER = ts.createPrinter({ removeComments: true });

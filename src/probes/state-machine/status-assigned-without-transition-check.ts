@@ -2,14 +2,18 @@ import type { SourceFile } from '../../repo/view.js';
 import type { ProbeContext } from '../context.js';
 import { enclosingFunction, expressionName, findNodes, lineOf, methodName, propertyOf, stringValue, ts } from '../support/ast.js';
 import { queryChainTarget } from '../support/models.js';
+import { sourcesOf } from '../support/request-flow.js';
 import { defineProbe, type Hit } from '../types.js';
 
 /** Records whose status moves through a lifecycle where skipping or reversing a step costs money or trust. */
 const LIFECYCLE = /order|payment|invoice|subscription|booking|reservation|shipment|refund|withdrawal|payout|transfer|appointment|delivery|checkout|claim|contract|dispute|loan|quote|application|ticket|purchase|job|task/i;
 const STATUS_KEY = /^(?:status|state|\w+Status|\w+State)$/;
 const WRITES = new Set(['update', 'updateMany', 'updateOne', 'findByIdAndUpdate', 'findOneAndUpdate', 'upsert', 'patch', 'patchAndFetch', 'patchAndFetchById', 'updateAndFetch', 'updateAndFetchById']);
-/** Objection/Knex filters: `.where('status', 'paid')`, `.whereIn('status', [...])`, `.where({ status })`. */
-const CHAIN_FILTERS = /^(?:where|andWhere|orWhere|whereIn|whereNot|whereNotIn)$/;
+/**
+ * Objection/Knex filters: `.where('status', 'paid')`, `.whereIn('status', [...])`, `.where({ status })`.
+ * Not `whereNot`/`whereNotIn`: excluding one state still moves records out of every other one, final ones included.
+ */
+const CHAIN_FILTERS = /^(?:where|andWhere|orWhere|whereIn)$/;
 const SAVES = new Set(['save', 'persist', 'persistAndFlush', 'flush', 'update']);
 /** Reads whose first argument is a filter: a status in it means only a record in that state is loaded. */
 const FINDS = new Set(['findOne', 'find', 'findOneBy', 'findBy', 'findOneOrFail', 'findOneByOrFail', 'countDocuments', 'count', 'exists']);
@@ -46,9 +50,10 @@ function checkFile(ctx: ProbeContext, file: SourceFile): Hit[] {
   const sf = ctx.ast(file);
   if (/from\s+['"](?:xstate|javascript-state-machine|robot3|@xstate\/\w+|typescript-fsm)['"]/.test(file.text)) return [];
   const hits: Hit[] = [];
-  const report = (node: ts.Node, entity: string, key: string, value: string): void => {
+  const report = (node: ts.Node, entity: string, key: string, value: string, write?: ts.CallExpression): void => {
     const fn = enclosingFunction(node);
-    if (!fn?.body || findNodes(fn.body, ts.isIdentifier).some((id) => MACHINE.test(id.text) || GUARD_NAME.test(id.text)) || checksStatus(fn, key) || createsEntity(fn, entity)) return;
+    if (!fn?.body || findNodes(fn.body, ts.isIdentifier).some((id) => MACHINE.test(id.text) || GUARD_NAME.test(id.text)) || checksStatus(fn, key, entity, write) || createsEntity(fn, entity)) return;
+    if (write && whereVariableFiltersStatus(write, key)) return;
     hits.push({ file, line: lineOf(node), message: `${entity} ${key} is set to ${value} without checking its current ${key}: any previous state, including a final one, is overwritten.` });
   };
   for (const call of findNodes(sf, ts.isCallExpression)) {
@@ -61,7 +66,7 @@ function checkFile(ctx: ProbeContext, file: SourceFile): Hit[] {
     for (const obj of (data ? [data, propertyOf(data, 'data'), propertyOf(data, '$set'), propertyOf(data, 'update')] : [])) {
       if (!obj || !ts.isObjectLiteralExpression(obj)) continue;
       for (const prop of obj.properties) {
-        if (ts.isPropertyAssignment(prop) && STATUS_KEY.test(prop.name.getText()) && isFixedState(prop.initializer)) report(prop, entity, prop.name.getText(), prop.initializer.getText());
+        if (ts.isPropertyAssignment(prop) && STATUS_KEY.test(prop.name.getText()) && isFixedState(prop.initializer)) report(prop, entity, prop.name.getText(), prop.initializer.getText(), call);
       }
     }
   }
@@ -106,8 +111,8 @@ function splitUpdate(call: ts.CallExpression): { filter?: ts.ObjectLiteralExpres
 }
 
 /** The current status is compared, switched on, looked up, or required by a filter. */
-function checksStatus(fn: ts.FunctionLikeDeclaration, key: string): boolean {
-  const isStatus = (e: ts.Node): boolean => (ts.isPropertyAccessExpression(e) && e.name.text === key) || (ts.isIdentifier(e) && e.text === key);
+function checksStatus(fn: ts.FunctionLikeDeclaration, key: string, entity: string, write?: ts.CallExpression): boolean {
+  const isStatus = (e: ts.Node): boolean => (ts.isPropertyAccessExpression(e) && e.name.text === key && !isOtherRecord(e.expression, entity, fn)) || (ts.isIdentifier(e) && e.text === key);
   return findNodes(fn.body!, (n): n is ts.Node => n !== undefined).some((node) => {
     if (ts.isBinaryExpression(node) && EQUALITY.has(node.operatorToken.kind)) return isStatus(node.left) || isStatus(node.right);
     if (ts.isSwitchStatement(node)) return isStatus(node.expression);
@@ -115,7 +120,7 @@ function checksStatus(fn: ts.FunctionLikeDeclaration, key: string): boolean {
     if (ts.isCallExpression(node)) {
       if (node.arguments.some(isStatus)) return true;
       const method = methodName(node) ?? '';
-      if (CHAIN_FILTERS.test(method) && (stringValue(node.arguments[0]) === key || (node.arguments[0] && ts.isObjectLiteralExpression(node.arguments[0]) && hasKey(node.arguments[0], key)))) return true;
+      if (CHAIN_FILTERS.test(method) && !filtersAnotherWrite(node, write) && (stringValue(node.arguments[0]) === key || (node.arguments[0] && ts.isObjectLiteralExpression(node.arguments[0]) && hasKey(node.arguments[0], key)))) return true;
       const filter = WRITES.has(method) ? splitUpdate(node).filter : node.arguments[0];
       if ((WRITES.has(method) || FINDS.has(method)) && filter && ts.isObjectLiteralExpression(filter) && hasKey(filter, key)) return true;
     }
@@ -134,4 +139,65 @@ function hasKey(obj: ts.ObjectLiteralExpression, key: string): boolean {
 function createsEntity(fn: ts.FunctionLikeDeclaration, entity: string): boolean {
   const model = entity.replace(/^\w+\./, '').toLowerCase();
   return findNodes(fn.body!, ts.isCallExpression).some((c) => /^(?:create|insert|insertOne)$/.test(methodName(c) ?? '') && ts.isPropertyAccessExpression(c.expression) && (expressionName(c.expression.expression).split('.').at(-1) ?? '').toLowerCase() === model);
+}
+
+/** `Order` → order, `invoiceRepository` → invoice, `bookings` → booking: the record's name as code spells it. */
+function recordStem(entity: string): string {
+  return entity.replace(/^\w+\./, '').toLowerCase().replace(/(?:repository|repo|model|table|collection)$/, '').replace(/s$/, '');
+}
+
+/**
+ * The status compared belongs to another record than the one written: `booking.payment.status` before a
+ * booking write, or `mp.status` where `mp` came from `mollie.payments.get(...)`. Such a comparison decides
+ * what happens next, but says nothing about the written record's own current status.
+ */
+function isOtherRecord(receiver: ts.Expression, entity: string, fn: ts.FunctionLikeDeclaration): boolean {
+  const stem = recordStem(entity);
+  const namesOther = (text: string): boolean => LIFECYCLE.test(text) && !text.toLowerCase().includes(stem);
+  if (ts.isPropertyAccessExpression(receiver)) return namesOther(receiver.name.text);
+  if (!ts.isIdentifier(receiver)) return false;
+  const sources = scopesUp(fn).flatMap((scope) => sourcesOf(receiver.text, scope.body!));
+  const callees = sources.map((s) => (ts.isAwaitExpression(s) ? s.expression : s)).map((s) => (ts.isCallExpression(s) ? s.expression.getText() : undefined));
+  return callees.length > 0 && callees.every((callee) => callee !== undefined && namesOther(callee));
+}
+
+/** The function and the functions around it, innermost first: a callback sees the locals of its parents. */
+function scopesUp(fn: ts.FunctionLikeDeclaration): ts.FunctionLikeDeclaration[] {
+  const scopes: ts.FunctionLikeDeclaration[] = [];
+  for (let scope: ts.FunctionLikeDeclaration | undefined = fn; scope?.body; scope = enclosingFunction(scope)) scopes.push(scope);
+  return scopes;
+}
+
+/**
+ * Sequelize `update(changes, { where })` whose `where` is a variable built earlier, possibly outside a
+ * transaction callback: `const where = scope(req, { id: ids, status: ['booked', 'confirmed'] })`.
+ */
+function whereVariableFiltersStatus(write: ts.CallExpression, key: string): boolean {
+  const options = write.arguments[1];
+  if (!options || !ts.isObjectLiteralExpression(options)) return false;
+  const where = options.properties.find((p) => p.name?.getText() === 'where');
+  const name = where && ts.isShorthandPropertyAssignment(where) ? where.name : where && ts.isPropertyAssignment(where) ? where.initializer : undefined;
+  const fn = enclosingFunction(write);
+  if (!name || !ts.isIdentifier(name) || !fn) return false;
+  return scopesUp(fn).some((scope) => sourcesOf(name.text, scope.body!).some((init) => [init, ...findNodes(init, ts.isObjectLiteralExpression)].some((obj) => ts.isObjectLiteralExpression(obj) && hasKey(obj, key))));
+}
+
+/** The outermost call of the fluent chain a call belongs to: `Model.query().where(...).patch(...)`. */
+function chainTop(call: ts.CallExpression): ts.CallExpression {
+  let top = call;
+  while (ts.isPropertyAccessExpression(top.parent) && ts.isCallExpression(top.parent.parent) && top.parent.parent.expression === top.parent) top = top.parent.parent;
+  return top;
+}
+
+/**
+ * `.where({ id, status: 'pending' })` chained onto another update guards that update only: a second
+ * write elsewhere in the function (another branch of a webhook) is not filtered by it.
+ */
+function filtersAnotherWrite(filter: ts.CallExpression, write: ts.CallExpression | undefined): boolean {
+  if (!write) return false;
+  const top = chainTop(filter);
+  if (top === chainTop(write)) return false;
+  const calls: ts.CallExpression[] = [];
+  for (let node: ts.Expression = top; ts.isCallExpression(node) || ts.isPropertyAccessExpression(node); node = node.expression) if (ts.isCallExpression(node)) calls.push(node);
+  return calls.some((c) => WRITES.has(methodName(c) ?? ''));
 }
