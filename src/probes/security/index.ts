@@ -22,6 +22,7 @@ import regexDos from './regex-dos.js';
 import resetTokenNotSingleUse from './reset-token-not-single-use.js';
 import secretEnvFallbackLiteral from './secret-env-fallback-literal.js';
 import secretExposedToClientBundle from './secret-exposed-to-client-bundle.js';
+import secretFileCopiedIntoImage from './secret-file-copied-into-image.js';
 import sqlStringConcat from './sql-string-concat.js';
 import ssrf from './ssrf.js';
 import templateInjection from './template-injection.js';
@@ -61,6 +62,7 @@ export default [
   resetTokenNotSingleUse,
   secretEnvFallbackLiteral,
   secretExposedToClientBundle,
+  secretFileCopiedIntoImage,
   sqlStringConcat,
   ssrf,
   templateInjection,
