@@ -36,6 +36,8 @@ export const SECRET_FORMATS: readonly SecretFormat[] = [
   { id: 'azure-storage-key', title: 'Azure storage account key', pattern: /\bAccountKey=(?<value>[A-Za-z0-9+/]{40,}={0,2})/g },
   { id: 'sendgrid-api-key', title: 'SendGrid API key', pattern: /\bSG\.[A-Za-z0-9_-]{16,}\.[A-Za-z0-9_-]{16,}/g },
   { id: 'twilio-api-key', title: 'Twilio API key', pattern: /\bSK[0-9a-f]{32}\b/g },
+  // Mollie live API keys are `live_` + 30 mixed-case characters; Adyen's public client keys (`live_` + upper case) are not matched.
+  { id: 'mollie-api-key', title: 'Mollie live API key', pattern: /\blive_(?=[A-Za-z0-9]{0,29}[a-z])[A-Za-z0-9]{30}\b/g },
   { id: 'npm-token', title: 'npm access token', pattern: /\bnpm_[A-Za-z0-9]{36}\b/g },
   {
     id: 'jwt',

@@ -19,6 +19,7 @@ const SAMPLES: Record<string, string> = {
   'azure-storage-key': fake('DefaultEndpointsProtocol=https;AccountName=shop;AccountKey=', 'Q2hhbmdlTWVQbGVhc2VUaGlzSXNOb3RBUmVhbEtleQ', 'AbCdEf0123456789+/Zz==;EndpointSuffix=core.windows.net'),
   'google-api-key': fake('AIza', 'SyA1b2C3d4E5f6G7h8I9j0K1l2M3n4O5p6Q'),
   'sendgrid-api-key': fake('SG.', 'AbCdEfGhIjKlMnOpQr.StUvWxYz0123456789Ab'),
+  'mollie-api-key': fake('live_', 'dHar4XY7LxsDOtmnkVtjNVWXLSlXsM'),
   'npm-token': fake('npm_', 'AbCdEfGhIjKlMnOpQrStUvWxYz0123456789'),
   jwt: fake('eyJhbGciOiJIUzI1NiJ9', '.', 'eyJzdWIiOiIxMjM0NTY3ODkwIn0', '.', 'dBjftJeZ4CVPmB92K27uhbUJU1p1r_wW1gFWFOEjXk'),
   'connection-string-password': fake('postgres://app:', 'Sup3rS3cret', '@db:5432/app'),
@@ -51,6 +52,10 @@ describe('formats added for the hostile-input suite', () => {
     const [match] = findSecrets(SAMPLES['azure-storage-key']!);
     expect(match!.value.startsWith('Q2hh')).toBe(true);
     expect(match!.value.endsWith('==')).toBe(true);
+  });
+
+  it('an Adyen client key (live_ and upper case, public by design) is not a Mollie key', () => {
+    expect(findSecrets(`clientKey: ${fake('live_', 'J4Q2XKZ7WNB3V8RD5LTY6HPM0CFA9SGE')}`).map((m) => m.format)).not.toContain('mollie-api-key');
   });
 
   it.each(['GOCSPX-short', 'glpat-tooShort', 'hf_short', 'AccountKey=;'])('leaves a too-short look-alike alone: %s', (text) => {

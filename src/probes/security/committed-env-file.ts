@@ -14,7 +14,7 @@ const PLACEHOLDER = /^(?:changeme|change[-_]?me|change[-_]?this|replace[-_]?me|y
 const DEV_PASSWORD = /^(?:postgres|postgresql|password|pass|root|admin|secret|mysql|mongo|redis|example|dev|local|docker|user|test|app)$/i;
 const LOCAL_HOST = /@(?:localhost|127\.0\.0\.1|0\.0\.0\.0|host\.docker\.internal)(?::\d+)?(?:\/|$)/;
 /** Formats that prove a live credential on their own (as in hardcoded-secret). */
-const LIVE_FORMATS = new Set(['private-key', 'aws-access-key-id', 'aws-secret-access-key', 'github-token', 'stripe-secret-key', 'stripe-webhook-secret', 'anthropic-api-key', 'openai-api-key', 'slack-token', 'slack-webhook', 'sendgrid-api-key', 'npm-token', 'google-api-key', 'twilio-api-key']);
+const LIVE_FORMATS = new Set(['private-key', 'aws-access-key-id', 'aws-secret-access-key', 'github-token', 'stripe-secret-key', 'stripe-webhook-secret', 'anthropic-api-key', 'openai-api-key', 'slack-token', 'slack-webhook', 'sendgrid-api-key', 'npm-token', 'mollie-api-key', 'google-api-key', 'twilio-api-key']);
 
 export default defineProbe({
   meta: {

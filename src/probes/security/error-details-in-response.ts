@@ -1,8 +1,8 @@
-import { calleeName, findNodes, lineOf, propertyOf, ts } from '../support/ast.js';
+import { calleeName, enclosingFunction, findNodes, lineOf, propertyOf, ts } from '../support/ast.js';
 import { defineProbe, type Hit } from '../types.js';
 
-/** `res.json`, `res.status(500).send`, `reply.code(500).send`, `NextResponse.json`, `Response.json`. */
-const SINK = /^(?:res|response|reply|h)(?:\.(?:status|code)\(\))?\.(?:json|send|jsonp|end)$|^(?:NextResponse|Response)\.json$/;
+/** `res.json`, `res.status(500).send`, `reply.code(500).send`, `NextResponse.json`, `Response.json`, hapi's `h.response(...)`. */
+const SINK = /^(?:res|response|reply|h)(?:\.(?:status|code)\(\))?\.(?:json|send|jsonp|end)$|^(?:NextResponse|Response)\.json$|^(?:h|reply)\.response$/;
 const ERROR_NAME = /^(?:e|err|error|ex|exc|exception|cause)$/;
 
 export default defineProbe({
@@ -46,10 +46,24 @@ export default defineProbe({
 /** "stack trace" for `err.stack` anywhere in the payload; "message" for an unconditional `err.message` when the status is 5xx. */
 function leakedParts(payload: ts.Expression, fault: boolean): string | undefined {
   const reads = findNodes(payload, ts.isPropertyAccessExpression).concat(ts.isPropertyAccessExpression(payload) ? [payload] : []);
-  const ofError = reads.filter((read) => ERROR_NAME.test(errorName(read.expression)));
+  const ofError = reads.filter((read) => isErrorObject(read.expression, reads));
   if (ofError.some((read) => read.name.text === 'stack')) return 'stack trace';
   const message = ofError.find((read) => read.name.text === 'message' && !insideConditional(read, payload));
   return fault && message ? 'raw message in a server-error response' : undefined;
+}
+
+/**
+ * An error by its name (`err`), or by its shape where the name says nothing: hapi's `request.response` is a Boom error once
+ * `.isBoom` is checked, and a payload reading both `.message` and `.stack` of one object is describing an error.
+ */
+function isErrorObject(receiver: ts.Expression, reads: readonly ts.PropertyAccessExpression[]): boolean {
+  const name = errorName(receiver);
+  if (ERROR_NAME.test(name)) return true;
+  if (!name) return false;
+  const sameReceiver = reads.filter((read) => errorName(read.expression) === name).map((read) => read.name.text);
+  if (sameReceiver.includes('message') && sameReceiver.includes('stack')) return true;
+  const fn = enclosingFunction(receiver);
+  return !!fn && findNodes(fn, ts.isPropertyAccessExpression).some((read) => read.name.text === 'isBoom' && errorName(read.expression) === name);
 }
 
 /** `err`, `(err as Error)`, `e!`. */
@@ -69,6 +83,11 @@ function serverFault(call: ts.CallExpression): boolean {
   const callee = call.expression;
   if (ts.isPropertyAccessExpression(callee) && ts.isCallExpression(callee.expression) && /\.(?:status|code)$/.test(calleeName(callee.expression))) {
     return /^5\d\d$/.test(callee.expression.arguments[0]?.getText() ?? '');
+  }
+  // hapi sets the status after the payload: `h.response(body).code(500)`.
+  const chained = call.parent;
+  if (ts.isPropertyAccessExpression(chained) && chained.name.text === 'code' && ts.isCallExpression(chained.parent)) {
+    return /^5\d\d$/.test(chained.parent.arguments[0]?.getText() ?? '');
   }
   const init = call.arguments[1];
   return !!init && ts.isObjectLiteralExpression(init) && /^5\d\d$/.test(propertyOf(init, 'status')?.getText() ?? '');

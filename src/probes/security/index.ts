@@ -23,6 +23,7 @@ import resetTokenNotSingleUse from './reset-token-not-single-use.js';
 import resetTokenStoredInPlainText from './reset-token-stored-in-plain-text.js';
 import secretEnvFallbackLiteral from './secret-env-fallback-literal.js';
 import secretExposedToClientBundle from './secret-exposed-to-client-bundle.js';
+import secretFileCopiedIntoImage from './secret-file-copied-into-image.js';
 import sqlStringConcat from './sql-string-concat.js';
 import ssrf from './ssrf.js';
 import templateInjection from './template-injection.js';
@@ -63,6 +64,7 @@ export default [
   resetTokenStoredInPlainText,
   secretEnvFallbackLiteral,
   secretExposedToClientBundle,
+  secretFileCopiedIntoImage,
   sqlStringConcat,
   ssrf,
   templateInjection,
