@@ -46,6 +46,7 @@ module.exports = {
       patient_id: { type: Sequelize.INTEGER, allowNull: false, references: { model: 'patients', key: 'id' }, onDelete: 'CASCADE' },
       practitioner_id: { type: Sequelize.INTEGER, allowNull: false },
       slot_start: { type: Sequelize.DATE, allowNull: false },
+      // vuln: State Machine
       status: { type: Sequelize.STRING, defaultValue: 'booked' },
       price_cents: { type: Sequelize.INTEGER, allowNull: false },
       reason: Sequelize.STRING,
@@ -63,6 +64,7 @@ module.exports = {
       // vuln: Data Integrity
       amount: Sequelize.FLOAT,
       currency: { type: Sequelize.STRING(3), defaultValue: 'EUR' },
+      // vuln: State Machine
       status: { type: Sequelize.STRING, defaultValue: 'pending' },
       kind: { type: Sequelize.STRING, defaultValue: 'visit' },
       ...timestamps,

@@ -50,6 +50,7 @@ exports.up = async function up(knex) {
     t.timestamp('ends_at').notNullable();
     t.integer('players').notNullable().defaultTo(2);
     t.text('notes');
+    // vuln: State Machine
     t.string('status').notNullable().defaultTo('pending');
     t.timestamp('reminder_sent_at');
     t.timestamps(true, true);
@@ -64,6 +65,7 @@ exports.up = async function up(knex) {
     // vuln: Data Integrity
     t.float('amount').notNullable();
     t.string('currency', 3).notNullable().defaultTo('EUR');
+    // vuln: State Machine
     t.string('status').notNullable();
     t.timestamps(true, true);
   });

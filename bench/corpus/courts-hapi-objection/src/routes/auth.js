@@ -21,6 +21,7 @@ function issueToken(member, sid) {
 module.exports = {
   name: 'auth',
   register(server) {
+    // vuln: Security
     server.route({
       method: 'POST',
       path: '/auth/signup',

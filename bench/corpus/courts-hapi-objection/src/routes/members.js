@@ -25,6 +25,7 @@ module.exports = {
       path: '/members/{id}',
       handler: async (request) => {
         // vuln: Permissions
+        // vuln: Data Lifecycle
         const member = await Member.query().findById(request.params.id).withGraphFetched('bookings(upcoming)').modifiers({
           upcoming: (qb) => qb.where('startsAt', '>', new Date()).orderBy('startsAt'),
         });
