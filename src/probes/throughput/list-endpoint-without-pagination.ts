@@ -75,6 +75,8 @@ function unboundedQuery(call: ts.CallExpression): string | undefined {
     if (arg.properties.some((p) => ts.isSpreadAssignment(p) || (p.name && BOUND_KEYS.has(p.name.getText())))) return undefined;
     const filter = propertyOf(arg, 'where') ?? arg;
     if (/\bin\s*:|\$in\b/.test(filter.getText())) return undefined;
+    // A window between two bounds (`slotStart: { [Op.between]: [from, to] }`, TypeORM `Between(a, b)`): a calendar page, not the table.
+    if (/\[Op\.between\]|\$between\b|\bBetween\(/.test(filter.getText())) return undefined;
   }
   return `${receiver}.${method}(${call.arguments.length ? '...' : ''})`;
 }
