@@ -32,7 +32,7 @@ function checkFile(ctx: ProbeContext, file: SourceFile): Hit[] {
     const fn = enclosingFunction(loop);
     if (!fn?.body || !fromParsedInput(loop.expression, fn)) continue;
     const write = findNodes(loop.statement, ts.isCallExpression).find((call) => ts.isAwaitExpression(call.parent) && enclosingFunction(call) === fn && writes(call, fn));
-    if (write) hits.push({ file, line: lineOf(write), message: `Each item of ${loop.expression.getText()} is written with its own awaited ${expressionName(write.expression)}(): one round trip per row.` });
+    if (write && !dispatchedByKind(write, loop)) hits.push({ file, line: lineOf(write), message: `Each item of ${loop.expression.getText()} is written with its own awaited ${expressionName(write.expression)}(): one round trip per row.` });
   }
   return hits;
 }
@@ -53,4 +53,23 @@ function writes(call: ts.CallExpression, fn: ts.FunctionLikeDeclaration): boolea
   const cls = fn.parent;
   const target = ts.isClassDeclaration(cls) ? cls.members.find((m): m is ts.MethodDeclaration => ts.isMethodDeclaration(m) && m.name.getText() === method) : undefined;
   return !!target?.body && /\.(?:transaction|save|insert|create)\(/.test(target.body.getText());
+}
+
+/**
+ * A write under `if (event.type === 'paid')` or a `case 'paid':` handles one kind of event (a webhook's
+ * batch of notifications, each its own operation), not an import that one bulk insert could replace.
+ */
+function dispatchedByKind(write: ts.Node, loop: ts.ForOfStatement): boolean {
+  for (let node = write.parent; node && node !== loop; node = node.parent) {
+    if (ts.isCaseClause(node) && ts.isStringLiteralLike(node.expression)) return true;
+    if (ts.isIfStatement(node) && comparesWithString(node.expression)) return true;
+  }
+  return false;
+}
+
+function comparesWithString(condition: ts.Expression): boolean {
+  return findNodes(condition, ts.isBinaryExpression).concat(ts.isBinaryExpression(condition) ? [condition] : []).some((binary) => {
+    const equality = [ts.SyntaxKind.EqualsEqualsEqualsToken, ts.SyntaxKind.EqualsEqualsToken].includes(binary.operatorToken.kind);
+    return equality && (ts.isStringLiteralLike(binary.left) || ts.isStringLiteralLike(binary.right));
+  });
 }

@@ -1,4 +1,4 @@
-import { chainAbove, expressionName, findNodes, lineOf, propertyOf, stringValue, ts } from '../support/ast.js';
+import { chainAbove, enclosingFunction, expressionName, findNodes, lineOf, propertyOf, stringValue, ts } from '../support/ast.js';
 import { readScopes } from '../support/read-scopes.js';
 import { defineProbe, type Hit } from '../types.js';
 
@@ -34,7 +34,8 @@ export default defineProbe({
     for (const { file, body, where } of readScopes(ctx)) {
       for (const call of findNodes(body, ts.isCallExpression)) {
         const what = unboundedQuery(call);
-        if (what) hits.push({ file, line: lineOf(call), message: `${where} returns ${what} with no limit: every row, on every request.` });
+        const line = what ? runLine(call) : undefined;
+        if (line) hits.push({ file, line, message: `${where} returns ${what} with no limit: every row, on every request.` });
       }
       const judged = new Set<ts.Node>();
       for (const literal of findNodes(body, isStringLike)) {
@@ -74,8 +75,48 @@ function unboundedQuery(call: ts.CallExpression): string | undefined {
     if (arg.properties.some((p) => ts.isSpreadAssignment(p) || (p.name && BOUND_KEYS.has(p.name.getText())))) return undefined;
     const filter = propertyOf(arg, 'where') ?? arg;
     if (/\bin\s*:|\$in\b/.test(filter.getText())) return undefined;
+    // A window between two bounds (`slotStart: { [Op.between]: [from, to] }`, TypeORM `Between(a, b)`): a calendar page, not the table.
+    if (/\[Op\.between\]|\$between\b|\bBetween\(/.test(filter.getText())) return undefined;
   }
   return `${receiver}.${method}(${call.arguments.length ? '...' : ''})`;
+}
+
+/**
+ * The line where the query runs. A builder kept in a variable and finished in later statements
+ * (`const q = Booking.query().where(...); if (day) q.where(...); const rows = await q;`) runs where it is
+ * awaited, and a later `q.limit(...)` or `q = q.page(...)` bounds it: undefined then.
+ */
+function runLine(call: ts.CallExpression): number | undefined {
+  const top = chainTop(call);
+  const decl = top.parent;
+  const fn = enclosingFunction(top);
+  if (!ts.isVariableDeclaration(decl) || decl.initializer !== top || !ts.isIdentifier(decl.name) || !fn?.body) return lineOf(call);
+  const name = decl.name.text;
+  let awaited: number | undefined;
+  for (const use of findNodes(fn.body, (n): n is ts.Identifier => ts.isIdentifier(n) && n.text === name && n !== decl.name)) {
+    if (chainedOn(use).some((method) => CHAIN_BOUNDS.has(method) || OBJECTION_BOUNDS.has(method))) return undefined;
+    const used = chainTop(use);
+    if (awaited === undefined && (ts.isAwaitExpression(used.parent) || ts.isReturnStatement(used.parent))) awaited = lineOf(used);
+  }
+  return awaited ?? lineOf(call);
+}
+
+/** `q.where(a).limit(5)` seen from `q` → where, limit. */
+function chainedOn(expr: ts.Expression): string[] {
+  const names: string[] = [];
+  let node: ts.Node = expr;
+  while (ts.isPropertyAccessExpression(node.parent) && node.parent.expression === node && ts.isCallExpression(node.parent.parent)) {
+    names.push(node.parent.name.text);
+    node = node.parent.parent;
+  }
+  return names;
+}
+
+/** `Order.query().where(...)` seen from any of its calls → the outermost call, the one that is awaited or assigned. */
+function chainTop(expr: ts.Expression): ts.Expression {
+  let top: ts.Expression = expr;
+  while (ts.isPropertyAccessExpression(top.parent) && top.parent.expression === top && ts.isCallExpression(top.parent.parent)) top = top.parent.parent;
+  return top;
 }
 
 /** A model class, a repository, an entity manager or a Mongo collection: not an array or a service. */

@@ -50,6 +50,7 @@ function rowsSource(expr: ts.Expression, fn: ts.FunctionLikeDeclaration): string
   let init = decl?.initializer;
   while (init && (ts.isAwaitExpression(init) || ts.isParenthesizedExpression(init) || ts.isAsExpression(init))) init = init.expression;
   if (!init || !ts.isCallExpression(init)) return undefined;
+  if (objectionRead(init)) return name;
   return READS.has(methodName(init) ?? '') || (methodName(init) === 'query' && SELECT.test(stringValue(init.arguments[0]) ?? '')) ? name : undefined;
 }
 
@@ -61,10 +62,32 @@ function chainTop(call: ts.CallExpression): ts.Expression {
 }
 
 function isRead(call: ts.CallExpression): boolean {
+  if (isObjectionRoot(call)) return objectionRead(chainTop(call));
   const method = methodName(call) ?? '';
   if (method === 'query' || method === 'execute') return SELECT.test(stringValue(call.arguments[0]) ?? '');
   if (!READS.has(method) || !ts.isPropertyAccessExpression(call.expression)) return false;
   // An ORM model or repository, not an array (`items.find(...)`) or a service method.
   const receiver = expressionName(call.expression.expression);
   return (/^(?:prisma|db|tx|trx|this\.\w*(?:repo|repository|prisma|db))(?:\.\w+)?$|(?:Repo|Repository|Model)$/i.test(receiver) || /^[A-Z]\w*$/.test(receiver)) && !/service|cache/i.test(receiver);
+}
+
+/** Objection chain calls that write rather than read: a write per row is another issue. */
+const OBJECTION_WRITES = new Set(['insert', 'insertGraph', 'upsertGraph', 'insertAndFetch', 'patch', 'patchAndFetchById', 'update', 'updateAndFetchById', 'delete', 'deleteById', 'del', 'relate', 'unrelate', 'increment', 'decrement']);
+
+/** `Booking.query()` — the root of an Objection query on a model class (an optional transaction argument). */
+function isObjectionRoot(call: ts.CallExpression): boolean {
+  const callee = call.expression;
+  return ts.isPropertyAccessExpression(callee) && callee.name.text === 'query' && ts.isIdentifier(callee.expression) && /^[A-Z]/.test(callee.expression.text) && call.arguments.length <= 1 && stringValue(call.arguments[0]) === undefined;
+}
+
+/** `Member.query().where(...).resultSize()` seen from its outermost call: a chain rooted at `Model.query()` that reads. */
+function objectionRead(top: ts.Expression): boolean {
+  const names: string[] = [];
+  let node = top;
+  while (ts.isCallExpression(node) && ts.isPropertyAccessExpression(node.expression)) {
+    if (isObjectionRoot(node)) return !names.some((name) => OBJECTION_WRITES.has(name));
+    names.push(node.expression.name.text);
+    node = node.expression.expression;
+  }
+  return false;
 }
