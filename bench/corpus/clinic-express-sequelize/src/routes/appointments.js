@@ -77,12 +77,14 @@ router.get('/search', requireAuth, requireRole('admin', 'frontdesk', 'practition
   const q = String(req.query.q || '');
   if (/^\d+$/.test(q)) {
     // safe: Security
+    // vuln: Throughput
     const rows = await sequelize.query('SELECT a.* FROM appointments a WHERE a.clinic_id = :clinicId AND a.patient_id = :patientId', { replacements: { clinicId: req.user.clinicId, patientId: Number(q) }, type: QueryTypes.SELECT });
     return res.json(rows);
   }
   const rows = await sequelize.query(
     // vuln: Security
     // vuln: Data Lifecycle
+    // vuln: Throughput
     `SELECT a.*, p.first_name, p.last_name, p.phone FROM appointments a JOIN patients p ON p.id = a.patient_id WHERE a.clinic_id = ${req.user.clinicId} AND p.last_name LIKE '%${q}%' ORDER BY a.slot_start DESC`,
     { type: QueryTypes.SELECT },
   );

@@ -14,6 +14,7 @@ router.use(requireAuth);
 
 const anthropic = new Anthropic({ apiKey: config.anthropicKey, timeout: 30000, maxRetries: 2 });
 // vuln: Security
+// vuln: Throughput
 const upload = multer({ dest: config.tmpDir });
 
 router.post('/patients/:id/documents', requireRole('admin', 'practitioner', 'frontdesk'), upload.single('file'), async (req, res) => {
