@@ -3,6 +3,7 @@ import type { SourceFile } from '../../repo/view.js';
 import type { ProbeContext } from '../context.js';
 import { calleeName, findNodes, isFunctionLike, lineOf, methodName, ts, walkNodes } from '../support/ast.js';
 import { uniqueHandlers } from '../support/handlers.js';
+import { SCHEDULER_NEEDLES, scheduledJobs } from '../support/schedulers.js';
 import { defineProbe, type Hit } from '../types.js';
 
 /** Clients whose calls always return promises, and the methods on them that write or send. */
@@ -20,7 +21,7 @@ export default defineProbe({
     agent: 'code-auditor',
     cwe: 'CWE-755',
     confidence: 'medium',
-    description: 'An HTTP route handler starts an async database, payment, mail, queue or HTTP call (or a local async function) without awaiting, returning or handling it.',
+    description: 'An HTTP route handler starts an async database, payment, mail, queue or HTTP call (or a local async function) without awaiting, returning or handling it; so does a service method calling an injected service’s async method, or a node-cron/setInterval job whose async call’s rejection nobody handles.',
     impact: 'The response goes out before the work finishes and a failure is never reported: the client sees success for a write that did not happen, and an unhandled rejection can crash the process.',
     remediation: 'Await the call (or return it); when it really must run in the background, hand it to a queue or mark it `void` with a `.catch` that logs.',
     effort: 'hours',
@@ -44,9 +45,82 @@ export default defineProbe({
         return undefined;
       });
     }
-    return hits;
+    const seen = new Set(hits.map((hit) => `${hit.file.path}:${hit.line}`));
+    const more = [...scheduledJobsLosingRejections(ctx), ...injectedServiceCallsNotAwaited(ctx)];
+    return hits.concat(more.filter((hit) => !seen.has(`${hit.file.path}:${hit.line}`)));
   },
 });
+
+/**
+ * `cron.schedule('*\/10 * * * *', () => sendReminders())`, `setInterval(() => { flush(); }, 1000)`: the scheduler
+ * drops the job's promise (node-cron turns a rejection into a 'task-failed' event nobody listens to; setInterval
+ * leaves it unhandled), so a failing job fails silently on every run. Nest's `@Cron` methods are left out: the
+ * Nest scheduler catches and logs what they throw.
+ */
+function scheduledJobsLosingRejections(ctx: ProbeContext): Hit[] {
+  return ctx.scripts(SCHEDULER_NEEDLES).filter((file) => !ctx.isFrontEnd(file)).flatMap((file) => {
+    const asyncNames = localAsyncFunctions(ctx.ast(file), undefined);
+    for (const name of importedAsyncFunctions(ctx, file)) asyncNames.add(name);
+    return scheduledJobs(ctx, file).flatMap(({ job, what }) => {
+      if (!ts.isArrowFunction(job) && !ts.isFunctionExpression(job)) return [];
+      const calls = ts.isBlock(job.body)
+        ? job.body.statements.filter(ts.isExpressionStatement).map((statement) => statement.expression)
+        : [job.body];
+      return calls.filter((call): call is ts.CallExpression => ts.isCallExpression(call) && isClearlyAsync(call, asyncNames)).map((call) => ({
+        file,
+        line: lineOf(call),
+        message: `${calleeName(call)}(...) runs from ${what} and nothing handles its rejection: when the job fails, the failure is dropped on every run and nobody is told.`,
+      }));
+    });
+  });
+}
+
+/**
+ * `this.mailer.sendInvoice(invoice);` inside a service method, where `mailer` is a constructor-injected class of
+ * the project whose `sendInvoice` is async: the caller carries on (and answers) before the work is done, and a
+ * failure becomes an unhandled rejection instead of an error the caller sees.
+ */
+function injectedServiceCallsNotAwaited(ctx: ProbeContext): Hit[] {
+  return ctx.scripts(['constructor(']).filter((file) => !ctx.isFrontEnd(file)).flatMap((file) =>
+    findNodes(ctx.ast(file), ts.isClassDeclaration).flatMap((cls) => {
+      const injected = injectedAsyncMethods(ctx, cls);
+      if (injected.size === 0) return [];
+      const hits: Hit[] = [];
+      for (const method of cls.members.filter(ts.isMethodDeclaration)) {
+        if (!method.body) continue;
+        walkNodes(method.body, (node) => {
+          if (isFunctionLike(node)) return false;
+          if (!ts.isExpressionStatement(node) || !ts.isCallExpression(node.expression)) return undefined;
+          const name = calleeName(node.expression);
+          if (injected.has(name)) hits.push({ file, line: lineOf(node), message: `${name}(...) is async and not awaited: the method carries on before it finishes, and its failure becomes an unhandled rejection nobody sees.` });
+          return undefined;
+        });
+      }
+      return hits;
+    }),
+  );
+}
+
+/** `constructor(private readonly mailer: MailerService)`: `this.mailer.<m>` for every async method `<m>` of the project's MailerService. */
+function injectedAsyncMethods(ctx: ProbeContext, cls: ts.ClassDeclaration): Set<string> {
+  const names = new Set<string>();
+  const ctor = cls.members.find(ts.isConstructorDeclaration);
+  for (const param of ctor?.parameters ?? []) {
+    const isProperty = (ts.getModifiers(param) ?? []).some((m) => [ts.SyntaxKind.PrivateKeyword, ts.SyntaxKind.ProtectedKeyword, ts.SyntaxKind.PublicKeyword, ts.SyntaxKind.ReadonlyKeyword].includes(m.kind));
+    if (!isProperty || !ts.isIdentifier(param.name) || !param.type || !ts.isTypeReferenceNode(param.type)) continue;
+    const typeName = param.type.typeName.getText();
+    for (const method of asyncMethodsOfProjectClass(ctx, typeName)) names.add(`this.${param.name.text}.${method}`);
+  }
+  return names;
+}
+
+function asyncMethodsOfProjectClass(ctx: ProbeContext, className: string): string[] {
+  return ctx.scripts([`class ${className}`]).flatMap((file) =>
+    findNodes(ctx.ast(file), ts.isClassDeclaration)
+      .filter((decl) => decl.name?.text === className)
+      .flatMap((decl) => decl.members.filter(ts.isMethodDeclaration).filter((m) => (ts.getModifiers(m) ?? []).some((mod) => mod.kind === ts.SyntaxKind.AsyncKeyword)).map((m) => m.name.getText())),
+  );
+}
 
 function isClearlyAsync(call: ts.CallExpression, asyncNames: ReadonlySet<string>): boolean {
   // `pool.query(sql, (err, rows) => …)`, `transporter.sendMail(opts, cb)`: callback APIs return no promise.

@@ -1,4 +1,4 @@
-import { calleeName, enclosingFunction, findNodes, lineOf, methodName, stringValue, ts } from '../support/ast.js';
+import { calleeName, enclosingFunction, endLineOf, findNodes, lineOf, methodName, stringValue, ts } from '../support/ast.js';
 import { isLogCall } from '../support/error-handlers.js';
 import { defineProbe, type Hit } from '../types.js';
 
@@ -39,7 +39,8 @@ export default defineProbe({
           const why = ts.isCatchClause(node) ? swallowingCatch(node) : (swallowingHandler(node) ?? swallowingProcessHandler(node));
           if (!why || (ts.isCallExpression(node) && trailingReason(node))) continue;
           const at = ts.isCallExpression(node) && ts.isPropertyAccessExpression(node.expression) ? node.expression.name : node;
-          hits.push({ file, line: lineOf(at), message: why });
+          // A catch clause is reported whole, so the evidence shows the statement that drops the error, not just `catch (e) {`.
+          hits.push({ file, line: lineOf(at), ...(ts.isCatchClause(node) ? { endLine: endLineOf(node) } : {}), message: why });
         }
         return hits;
       });

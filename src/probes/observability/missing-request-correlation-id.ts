@@ -5,8 +5,11 @@ import { bootstrapLine, errorHandlers, isLogCall } from '../support/error-handle
 import type { Route } from '../support/routes.js';
 import { defineProbe, type Hit } from '../types.js';
 
-/** Packages that assign or propagate a per-request id (loggers that stamp one, async-context ids, tracing agents). */
-const ID_PACKAGES = /^(?:cls-rtracer|express-request-id|express-correlation-id|correlation-id|pino-http|express-pino-logger|nestjs-pino|nestjs-cls|@nestjs-cls\/\w+|dd-trace|newrelic|elastic-apm-node|@opentelemetry\/.+|@sentry\/opentelemetry\w*|hono-request-id)$/;
+/**
+ * Packages that assign or propagate a per-request id (loggers that stamp one, async-context ids, tracing agents).
+ * hapi-pino and koa-pino-logger bind the framework's request id (`request.info.id`, pino-http's `req.id`) to every request's log lines.
+ */
+const ID_PACKAGES = /^(?:cls-rtracer|express-request-id|express-correlation-id|correlation-id|pino-http|express-pino-logger|hapi-pino|koa-pino-logger|nestjs-pino|nestjs-cls|@nestjs-cls\/\w+|dd-trace|newrelic|elastic-apm-node|@opentelemetry\/.+|@sentry\/opentelemetry\w*|hono-request-id)$/;
 const ID_NAME = /requestId|reqId|correlationId|traceId|genReqId|rtracer|traceparent/i;
 const ID_HEADER = /^(?:x-request-id|x-correlation-id|request-id|correlation-id|traceparent|x-amzn-trace-id|x-cloud-trace-context|x-b3-traceid)$/i;
 const DEV_ONLY_PATH = /(?:^|\/)(?:scripts?|tools|mocks?|examples?|demo|dev)\//;
@@ -80,12 +83,18 @@ function carriesId(ctx: ProbeContext, file: SourceFile): boolean {
   const sf = ctx.ast(file);
   if (findNodes(sf, ts.isIdentifier).some((id) => ID_NAME.test(id.text))) return true;
   if (findNodes(sf, ts.isStringLiteralLike).some((s) => ID_HEADER.test(s.text))) return true;
+  if (findNodes(sf, ts.isPropertyAccessExpression).some(isHapiRequestId)) return true;
   return findNodes(sf, ts.isCallExpression).some((call) => {
     const options = call.arguments[0];
     if (!/^fastify$/i.test(calleeName(call)) || !options || !ts.isObjectLiteralExpression(options)) return false;
     const logger = propertyOf(options, 'logger') ?? propertyOf(options, 'loggerInstance');
     return logger !== undefined && logger.kind !== ts.SyntaxKind.FalseKeyword;
   });
+}
+
+/** `request.info.id`: hapi's own per-request id, read to stamp it on log lines or responses. */
+function isHapiRequestId(access: ts.PropertyAccessExpression): boolean {
+  return access.name.text === 'id' && ts.isPropertyAccessExpression(access.expression) && access.expression.name.text === 'info' && /^(?:request|req)$/.test(access.expression.expression.getText());
 }
 
 function manifests(ctx: ProbeContext): { file: SourceFile; name: string; deps: string[] }[] {

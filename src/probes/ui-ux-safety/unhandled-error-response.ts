@@ -10,6 +10,8 @@ const ERROR_PARAM = /^(?:e|err|error|ex|exc|exception|\w+Err(?:or)?)$/;
 const MESSAGE_FIELDS = /^(?:message|detail|details|sqlMessage|sql|query|meta|cause|response|config)$/;
 /** Verbose errors only outside production, or only for errors marked safe to show (http-errors' `expose`). */
 const GATED = /NODE_ENV|isDev|isProd|development|production|debug|expose|isOperational/i;
+/** The error names error-details-in-response follows: a stack read through them is already reported there. */
+const LEAK_PROBE_ERROR_NAME = /^(?:e|err|error|ex|exc|exception|cause)$/;
 type Leak = { kind: 'stack' | 'object' | 'message'; node: ts.Node };
 
 export default defineProbe({
@@ -22,7 +24,7 @@ export default defineProbe({
     agent: 'security-auditor',
     cwe: 'CWE-209',
     confidence: 'medium',
-    description: 'A handler or error middleware sends a caught error’s stack, the error object itself, or its message in a 5xx response (`res.status(500).json(err)`, `res.send(err.stack)`, `reply.send(error)`).',
+    description: 'A handler or error middleware sends a caught error object itself, or its message in a 5xx response (`res.status(500).json(err)`, `reply.send(error)`); a stack trace read from `err`/`error` is left to error-details-in-response.',
     impact: 'Users see stack traces and driver messages instead of a useful error, and attackers learn file paths, library versions, SQL, table and constraint names, and sometimes credentials from request configs.',
     remediation: 'Log the error server-side with a request id, and send a stable, generic body (`{ error: \'internal_error\', requestId }`); show a message only for errors you raised on purpose with text meant for users.',
     effort: 'hours',
@@ -40,7 +42,8 @@ function checkFile(ctx: ProbeContext, file: SourceFile): Hit[] {
     if (!send || !payload) continue;
     const errors = errorNames(call);
     const leak = errors.size > 0 ? leakIn(payload, errors) : undefined;
-    if (!leak) continue;
+    // A response carrying a stack trace is reported once, as the information leak it is (error-details-in-response, Security).
+    if (!leak || (leak.kind === 'stack' && LEAK_PROBE_ERROR_NAME.test(leak.node.getText().replace(/\.stack$/, '')))) continue;
     const code = send.status && ts.isNumericLiteral(send.status) ? Number(send.status.text) : undefined;
     const serverError = send.status !== undefined && findNodes(send.status, ts.isNumericLiteral).concat(ts.isNumericLiteral(send.status) ? [send.status] : []).some((n) => Number(n.text) >= 500);
     if (leak.kind === 'object' && code !== undefined && code < 500) continue;
