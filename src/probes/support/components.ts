@@ -58,8 +58,9 @@ export interface TemplateTag {
 }
 
 const VOID_ELEMENTS = new Set(['area', 'base', 'br', 'col', 'embed', 'hr', 'img', 'input', 'link', 'meta', 'source', 'track', 'wbr']);
-const TAG = /<(\/?)([A-Za-z][\w.:-]*)((?:\s+[^\s=/>"'{]+(?:\s*=\s*(?:"[^"]*"|'[^']*'|\{[^}]*\}|[^\s>"']+))?)*)\s*(\/?)>/g;
-const ATTRIBUTE = /([^\s=/>"'{]+)(?:\s*=\s*(?:"([^"]*)"|'([^']*)'|\{([^}]*)\}|([^\s>"']+)))?/g;
+// Names and unquoted values stop at `<`: an unclosed tag then fails at the next one instead of scanning the rest of the file.
+const TAG = /<(\/?)([A-Za-z][\w.:-]*)((?:\s+[^\s=/<>"'{]+(?:\s*=\s*(?:"[^"]*"|'[^']*'|\{[^}]*\}|[^\s<>"']+))?)*)\s*(\/?)>/g;
+const ATTRIBUTE = /([^\s=/<>"'{]+)(?:\s*=\s*(?:"([^"]*)"|'([^']*)'|\{([^}]*)\}|([^\s<>"']+)))?/g;
 
 /**
  * The start tags of a component's markup with their attributes, line and enclosing elements: what probes
