@@ -1,6 +1,7 @@
 import { isScript, type Language } from '../repo/language.js';
 import type { RepoView, SourceFile } from '../repo/view.js';
 import { nodesByKind, parseScript, ts } from './support/ast.js';
+import { COMPONENT_FILE } from './support/components.js';
 import { extractRoutes, type Middleware, type Route } from './support/routes.js';
 
 /** Literals without which a file cannot register a route or middleware: the cheap test before parsing. */
@@ -77,6 +78,14 @@ export class ProbeContext {
   /** JS/TS files that ship, optionally prefiltered by literal needles. */
   scripts(needles?: readonly (string | RegExp)[]): SourceFile[] {
     return this.files(['typescript', 'javascript'], needles);
+  }
+
+  /**
+   * Vue and Svelte single-file components that ship, optionally prefiltered. Browser code by construction;
+   * `componentScript` (support/components) gives their script blocks to parse with `ast`, lines kept.
+   */
+  components(needles?: readonly (string | RegExp)[]): SourceFile[] {
+    return this.files(['other'], needles).filter((file) => COMPONENT_FILE.test(file.path));
   }
 
   ast(file: SourceFile): ts.SourceFile {

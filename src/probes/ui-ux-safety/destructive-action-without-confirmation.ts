@@ -1,9 +1,14 @@
 import type { SourceFile } from '../../repo/view.js';
 import type { ProbeContext } from '../context.js';
 import { calleeName, findNodes, isFunctionLike, lineOf, propertyOf, stringValue, ts } from '../support/ast.js';
+import { componentScript, eventHandler, pascalName, templateTags, type TemplateTag } from '../support/components.js';
 import { defineProbe, type Hit } from '../types.js';
 
 const EVENT_PROPS = new Set(['onClick', 'onSubmit', 'onPress', 'onSelect']);
+/** The same events as a Vue or Svelte template binds them (`@click`, `v-on:submit`, `on:click`). */
+const TEMPLATE_EVENTS = new Set(['click', 'submit', 'dblclick']);
+/** A template event binding, the prefilter for components. */
+const TEMPLATE_EVENT_NEEDLES = ['@click', '@submit', 'v-on:', 'on:click', 'on:submit', 'onclick'];
 /** Names that destroy server-side data whatever they are called on; `remove`/`cancel` only with a resource that matters. */
 const DESTRUCTIVE = /^(?:delete|destroy|purge|wipe|erase|terminate|revoke|refund)[A-Z_]\w*$|^cancel(?:Subscription|Order|Booking|Plan|Account|Membership|Reservation|Payment)\w*$|^(?:remove|deactivate|close)(?:Account|User|Member|Project|Workspace|Team|Organi[sz]ation|Org|Repo|Database)\w*$/;
 const HTTP_CLIENT = /(?:^|\.)(?:api|axios|http|\w*[cC]lient|request|fetcher|ky|\$fetch|\w*Api)$/;
@@ -30,14 +35,17 @@ export default defineProbe({
     phase: 3,
     agent: 'code-auditor',
     confidence: 'medium',
-    description: 'A click or submit handler in front-end code deletes, cancels, revokes or refunds through the API straight away, with no confirm dialog, typed confirmation or undo.',
+    description: 'A click or submit handler in front-end code (JSX, or a Vue or Svelte template) deletes, cancels, revokes or refunds through the API straight away, with no confirm dialog, typed confirmation or undo.',
     impact: 'One misclick, a double tap or a stray keyboard submit destroys a user’s data or cancels their subscription, and support has to restore it from backups, if it can at all.',
     remediation: 'Ask before acting: a confirmation dialog naming what will be destroyed (typed confirmation for whole projects or accounts), or soft-delete with an undo toast.',
     effort: 'hours',
   },
   scope: 'file',
-  applies: (ctx) => ctx.scripts([...EVENT_PROPS, 'action={']).some((file) => isUi(ctx, file)),
-  detect: (ctx) => ctx.scripts([...EVENT_PROPS, 'action={']).filter((file) => isUi(ctx, file)).flatMap((file) => checkFile(ctx, file)),
+  applies: (ctx) => ctx.scripts([...EVENT_PROPS, 'action={']).some((file) => isUi(ctx, file)) || ctx.components(TEMPLATE_EVENT_NEEDLES).length > 0,
+  detect: (ctx) => [
+    ...ctx.scripts([...EVENT_PROPS, 'action={']).filter((file) => isUi(ctx, file)).flatMap((file) => checkFile(ctx, file)),
+    ...ctx.components(TEMPLATE_EVENT_NEEDLES).flatMap((component) => checkComponent(ctx, component)),
+  ],
 });
 
 function isUi(ctx: ProbeContext, file: SourceFile): boolean {
@@ -46,9 +54,7 @@ function isUi(ctx: ProbeContext, file: SourceFile): boolean {
 
 function checkFile(ctx: ProbeContext, file: SourceFile): Hit[] {
   const sf = ctx.ast(file);
-  const locals = localFunctions(sf);
-  // A callback received as a prop may be confirmed by the parent that passes it: not judged here.
-  for (const param of findNodes(sf, ts.isParameter)) for (const id of findNodes(param.name, ts.isIdentifier).concat(ts.isIdentifier(param.name) ? [param.name] : [])) locals.set(id.text, ts.factory.createBlock([]));
+  const locals = handlerScope(sf);
   const hits: Hit[] = [];
   for (const attr of findNodes(sf, ts.isJsxAttribute)) {
     const expr = attr.initializer && ts.isJsxExpression(attr.initializer) ? attr.initializer.expression : undefined;
@@ -67,6 +73,62 @@ function checkFile(ctx: ProbeContext, file: SourceFile): Hit[] {
     for (const button of submitButtons(form.parent)) hits.push({ file, line: lineOf(button), message: `This submit button runs ${found.destroys} through the form action straight away: nothing asks the user to confirm.` });
   }
   return hits;
+}
+
+/** The functions a handler may call by name; a callback received as a prop may be confirmed by the parent that passes it, so parameters hide what they name. */
+function handlerScope(sf: ts.SourceFile): Map<string, ts.Node> {
+  const locals = localFunctions(sf);
+  for (const param of findNodes(sf, ts.isParameter)) for (const id of findNodes(param.name, ts.isIdentifier).concat(ts.isIdentifier(param.name) ? [param.name] : [])) locals.set(id.text, ts.factory.createBlock([]));
+  return locals;
+}
+
+/**
+ * A Vue or Svelte component: each `<button @click="refund(order)">` handler (an inline call, or a function or
+ * Options API method of the script) judged as a JSX `onClick` is, with the template's own confirmation UI.
+ */
+function checkComponent(ctx: ProbeContext, component: SourceFile): Hit[] {
+  const script = componentScript(component);
+  const locals = script ? handlerScope(ctx.ast(script)) : new Map<string, ts.Node>();
+  if (script) for (const [name, body] of optionsApiMethods(ctx.ast(script))) locals.set(name, body);
+  const hits: Hit[] = [];
+  for (const tag of templateTags(component)) {
+    if (templateConfirms(tag)) continue;
+    for (const attribute of tag.attributes) {
+      const handler = eventHandler(attribute, TEMPLATE_EVENTS);
+      if (!handler) continue;
+      const found = scan(handlerExpression(handler), locals, 0);
+      if (!found.destroys || found.confirms || DISPOSABLE.test(found.destroys)) continue;
+      hits.push({ file: component, line: tag.line, message: `${attribute.name} calls ${found.destroys} straight away: nothing asks the user to confirm before data is destroyed.` });
+    }
+  }
+  return hits;
+}
+
+/** A template handler as code: `remove` stays an identifier, `remove(item); close()` a list of statements. */
+function handlerExpression(handler: string): ts.Node {
+  const sf = ts.createSourceFile('handler.ts', handler, ts.ScriptTarget.Latest, true, ts.ScriptKind.TS);
+  const only = sf.statements.length === 1 ? sf.statements[0] : undefined;
+  return only && ts.isExpressionStatement(only) ? only.expression : sf;
+}
+
+/** `methods: { purgeAll() { … } }` of an Options API component. */
+function optionsApiMethods(sf: ts.SourceFile): Map<string, ts.Node> {
+  const found = new Map<string, ts.Node>();
+  for (const prop of findNodes(sf, ts.isPropertyAssignment)) {
+    if (prop.name.getText() !== 'methods' || !ts.isObjectLiteralExpression(prop.initializer)) continue;
+    for (const method of prop.initializer.properties) {
+      if (ts.isMethodDeclaration(method) && method.body) found.set(method.name.getText(), method.body);
+      else if (ts.isPropertyAssignment(method) && isFunctionLike(method.initializer)) found.set(method.name.getText(), method.initializer);
+    }
+  }
+  return found;
+}
+
+/** The button sits in a dialog or popconfirm (`<el-popconfirm>`, `<v-dialog>`), or shows only once the user asked to confirm (`v-if="confirming"`). */
+function templateConfirms(tag: TemplateTag): boolean {
+  const others = (t: TemplateTag): string => t.attributes.filter((a) => !eventHandler(a, TEMPLATE_EVENTS)).map((a) => `${a.name}=${a.value ?? ''}`).join(' ');
+  if (/confirm|undo/i.test(others(tag))) return true;
+  return tag.ancestors.some((up) => CONFIRM_UI.test(pascalName(up.name)) || up.attributes.some((a) => /^v-(?:if|else-if|show)$/.test(a.name) && /confirm/i.test(a.value ?? '')));
 }
 
 /** Named functions of the file, including `const handleDelete = useCallback(async () => ..., [])`. */
