@@ -1,6 +1,8 @@
+import type { ProbeContext } from '../context.js';
 import { propertyOf, stringValue } from '../support/ast.js';
 import { prismaModels } from '../support/prisma.js';
 import { sqlTables } from '../support/schema-sql.js';
+import { sequelizeCascades, sequelizeTables } from '../support/schema-sequelize.js';
 import { typeormEntities } from '../support/schema-typeorm.js';
 import { defineProbe, type Hit } from '../types.js';
 
@@ -18,31 +20,69 @@ export default defineProbe({
     phase: 4,
     agent: 'reliability-auditor',
     confidence: 'medium',
-    description: 'A foreign key from financial or audit records (orders, payments, invoices, transactions, ledger entries, audit logs) cascades deletes from a parent they are not a part of (Prisma onDelete: Cascade, TypeORM onDelete: \'CASCADE\', SQL ON DELETE CASCADE).',
+    description: 'A foreign key from financial or audit records (orders, payments, invoices, transactions, ledger entries, audit logs) cascades deletes from a parent they are not a part of (Prisma onDelete: Cascade, TypeORM onDelete: \'CASCADE\', SQL or Knex ON DELETE CASCADE, Sequelize migrations and associations with onDelete: \'CASCADE\'), directly or through a table that cascades into them (a room deletes its reservations, which delete their payments).',
     impact: 'Deleting a user, customer, product or order silently deletes the money and audit trail attached to it, which breaks accounting, refunds, dispute evidence and legal retention duties.',
     remediation: 'Use RESTRICT (or SET NULL with a nullable key) for these relations, and soft-delete or anonymise the parent instead of deleting it.',
     effort: 'hours',
   },
-  applies: (ctx) => prismaModels(ctx).length > 0 || sqlTables(ctx).length > 0 || typeormEntities(ctx).length > 0,
+  applies: (ctx) => prismaModels(ctx).length > 0 || sqlTables(ctx).length > 0 || typeormEntities(ctx).length > 0 || sequelizeTables(ctx).length > 0,
   detect(ctx) {
+    const edges = cascadeEdges(ctx);
     const hits: Hit[] = [];
-    const report = (file: Hit['file'], line: number, child: string, parent: string): void => {
-      if (losesHistory(child, parent)) hits.push({ file, line, message: `Deleting a ${parent} cascades into ${child} rows: financial or audit history disappears with it.` });
-    };
-    for (const model of prismaModels(ctx)) {
-      for (const field of model.fields) if (field.relation?.onDelete === 'Cascade') report(model.file, field.line, model.name, field.type);
-    }
-    for (const table of sqlTables(ctx)) {
-      for (const column of table.columns) if (column.references?.onDelete === 'CASCADE') report(table.file, column.line, table.name, column.references.table);
-    }
-    for (const entity of typeormEntities(ctx)) {
-      for (const p of entity.properties) {
-        if (p.target && p.options && stringValue(propertyOf(p.options, 'onDelete'))?.toUpperCase() === 'CASCADE') report(entity.file, p.declarationLine, entity.name, p.target);
+    for (const edge of edges) {
+      if (losesHistory(edge.child, edge.parent)) {
+        hits.push({ file: edge.file, line: edge.line, message: `Deleting a ${edge.parent} cascades into ${edge.child} rows: financial or audit history disappears with it.` });
+        continue;
       }
+      const record = isRecord(words(edge.child)) ? undefined : recordBelow(edges, edge.child);
+      if (record) hits.push({ file: edge.file, line: edge.line, message: `Deleting a ${edge.parent} cascades into ${edge.child} rows and from them into ${record} rows: financial or audit history disappears with it.` });
     }
     return hits;
   },
 });
+
+/** A foreign key or association that deletes `child` rows with their `parent`. */
+interface CascadeEdge {
+  readonly file: Hit['file'];
+  readonly line: number;
+  readonly child: string;
+  readonly parent: string;
+}
+
+function cascadeEdges(ctx: ProbeContext): CascadeEdge[] {
+  const edges: CascadeEdge[] = [];
+  for (const model of prismaModels(ctx)) {
+    for (const field of model.fields) if (field.relation?.onDelete === 'Cascade') edges.push({ file: model.file, line: field.line, child: model.name, parent: field.type });
+  }
+  for (const table of [...sqlTables(ctx), ...sequelizeTables(ctx)]) {
+    for (const column of table.columns) if (column.references?.onDelete === 'CASCADE') edges.push({ file: table.file, line: column.line, child: table.name, parent: column.references.table });
+  }
+  for (const entity of typeormEntities(ctx)) {
+    for (const p of entity.properties) {
+      if (p.target && p.options && stringValue(propertyOf(p.options, 'onDelete'))?.toUpperCase() === 'CASCADE') edges.push({ file: entity.file, line: p.declarationLine, child: entity.name, parent: p.target });
+    }
+  }
+  edges.push(...sequelizeCascades(ctx));
+  return edges;
+}
+
+/**
+ * A record table that cascades from `table`, directly or through other cascading tables: deleting a room
+ * deletes its reservations, and the reservations' cascade deletes their payments. The record must not be a part of
+ * the table it hangs from (an order's items go with the order).
+ */
+function recordBelow(edges: readonly CascadeEdge[], table: string, seen = new Set<string>()): string | undefined {
+  const key = words(table).join(' ');
+  if (seen.has(key)) return undefined;
+  seen.add(key);
+  for (const edge of edges) {
+    if (words(edge.parent).join(' ') !== key) continue;
+    if (losesHistory(edge.child, edge.parent)) return edge.child;
+    const deeper = isRecord(words(edge.child)) ? undefined : recordBelow(edges, edge.child, seen);
+    if (deeper) return deeper;
+  }
+  return undefined;
+}
 
 /**
  * A record that goes with a parent outside the history (an order with its user) is lost history; an

@@ -1,5 +1,6 @@
 import { prismaModels } from '../support/prisma.js';
 import { sqlTables } from '../support/schema-sql.js';
+import { sequelizeTables } from '../support/schema-sequelize.js';
 import { typeormEntities } from '../support/schema-typeorm.js';
 import { defineProbe, type Hit } from '../types.js';
 
@@ -8,6 +9,8 @@ const MONEY = new Set(['price', 'amount', 'total', 'subtotal', 'cost', 'balance'
 const NOT_MONEY = new Set(['rate', 'ratio', 'percent', 'percentage', 'pct', 'factor', 'weight', 'score', 'count', 'qty', 'quantity', 'point', 'rating', 'hours', 'minutes', 'seconds', 'ms', 'time', 'distance', 'size', 'duration']);
 const SQL_FLOAT = /^(?:REAL|FLOAT\d?|FLOAT\s*\(\s*\d+\s*\)|DOUBLE(?:\s+PRECISION)?)$/;
 const ORM_FLOAT = /^(?:float\d?|double(?: precision)?|real)$/i;
+/** Sequelize `DataTypes` that are binary floating point (`DECIMAL` is not). */
+const SEQUELIZE_FLOAT = /^(?:FLOAT|DOUBLE|DOUBLE PRECISION|REAL)$/;
 
 export default defineProbe({
   meta: {
@@ -19,12 +22,12 @@ export default defineProbe({
     agent: 'reliability-auditor',
     cwe: 'CWE-681',
     confidence: 'high',
-    description: 'A price, amount, total, balance or fee column is a binary floating-point type (SQL REAL/FLOAT/DOUBLE, Prisma Float, TypeORM float/double/real) instead of an integer of minor units or a DECIMAL.',
+    description: 'A price, amount, total, balance or fee column is a binary floating-point type (SQL REAL/FLOAT/DOUBLE, Prisma Float, TypeORM float/double/real, Sequelize `DataTypes.FLOAT/DOUBLE/REAL` in models and sequelize-cli migrations) instead of an integer of minor units or a DECIMAL.',
     impact: 'Binary floats cannot represent most cent values exactly: sums drift by fractions of a cent, totals stop matching line items and payment providers, and reconciliation fails in ways that are hard to trace.',
-    remediation: 'Store integer minor units (`amount_cents BIGINT`, Prisma `Int`) or a fixed-point type (`NUMERIC(12,2)`, Prisma `Decimal`, TypeORM `numeric` with precision and scale), and migrate the existing values.',
+    remediation: 'Store integer minor units (`amount_cents BIGINT`, Prisma `Int`) or a fixed-point type (`NUMERIC(12,2)`, Prisma `Decimal`, TypeORM `numeric` with precision and scale, Sequelize `DataTypes.DECIMAL(12, 2)` or `INTEGER`), and migrate the existing values.',
     effort: 'hours',
   },
-  applies: (ctx) => prismaModels(ctx).length > 0 || sqlTables(ctx).length > 0 || typeormEntities(ctx).length > 0,
+  applies: (ctx) => prismaModels(ctx).length > 0 || sqlTables(ctx).length > 0 || typeormEntities(ctx).length > 0 || sequelizeTables(ctx).length > 0,
   detect(ctx) {
     const hits: Hit[] = [];
     const report = (file: Hit['file'], line: number, owner: string, field: string, type: string): void => {
@@ -38,6 +41,9 @@ export default defineProbe({
     }
     for (const entity of typeormEntities(ctx)) {
       for (const p of entity.properties) if (p.kind === 'Column' && p.type && ORM_FLOAT.test(p.type) && isMoney(p.name)) report(entity.file, p.declarationLine, entity.name, p.name, `'${p.type}'`);
+    }
+    for (const table of sequelizeTables(ctx)) {
+      for (const c of table.columns) if (SEQUELIZE_FLOAT.test(c.type) && isMoney(c.name)) report(table.file, c.line, table.name, c.name, `DataTypes.${c.type}`);
     }
     return hits;
   },

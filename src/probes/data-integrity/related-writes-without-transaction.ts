@@ -5,6 +5,10 @@ import { defineProbe, type Hit } from '../types.js';
 const ORM_WRITES = /^(?:create|createMany|update|updateMany|upsert|delete|deleteMany|insert|save)$/;
 /** Objection and Knex chain writes: `Order.query().patch(...).where(...)`, `knex('orders').insert(...)`. */
 const CHAIN_WRITES = /^(?:insert|patch|update|delete|del|deleteById|patchAndFetchById|updateAndFetchById|insertGraph|upsertGraph|insertAndFetch|increment|decrement|relate|unrelate)$/;
+/** Static model writes of Sequelize and Mongoose: `Payment.create(...)`, `Order.update(...)`, `Stock.bulkCreate(...)`. */
+const MODEL_WRITES = /^(?:create|bulkCreate|update|upsert|destroy|insertMany|updateOne|updateMany|deleteOne|deleteMany|findByIdAndUpdate|findOneAndUpdate)$/;
+/** Capitalised built-ins and SDK namespaces that have a `create` or `update` and are not models. */
+const NOT_MODEL = /^(?:Object|Array|Promise|Reflect|Date|JSON|Math|Buffer|Intl|Symbol|Map|Set|URL|Stripe|React)$/;
 const SQL_WRITE = /^\s*(?:INSERT\s+INTO|UPDATE|DELETE\s+FROM)\s+["`]?(\w+)/i;
 /** Tables whose rows must agree with each other: money and stock. */
 const RECORD = /order|payment|invoice|ledger|transaction|charge|refund|payout|balance|credit|stock|inventory/i;
@@ -20,13 +24,13 @@ export default defineProbe({
     confidence: 'medium',
     description: 'Consecutive awaited writes to two or more different tables, at least one holding orders, payments, invoices, ledger entries or stock, run one after the other in the same block with no transaction around them.',
     impact: 'A crash, timeout or error between the writes leaves an order without its items or stock change, or an invoice marked paid with no ledger entry: books that no longer add up and need hand repair.',
-    remediation: 'Run the writes in one transaction (`prisma.$transaction`, `dataSource.transaction`, `BEGIN … COMMIT` on one pooled client), or use a nested create so the database applies them atomically.',
+    remediation: 'Run the writes in one transaction (`prisma.$transaction`, `dataSource.transaction`, `sequelize.transaction(async (t) => ...)` with `{ transaction: t }`, a Mongoose session, `BEGIN … COMMIT` on one pooled client), or use a nested create so the database applies them atomically.',
     effort: 'hours',
   },
   scope: 'file',
   detect(ctx) {
     const hits: Hit[] = [];
-    for (const file of ctx.scripts([/\.(?:create|update|insert|save|patch|upsertGraph|insertGraph)\(|INSERT\s+INTO|UPDATE\s/])) {
+    for (const file of ctx.scripts([/\.(?:create|update|insert|save|patch|upsertGraph|insertGraph)\(|INSERT\s+INTO|UPDATE\s/, /\.(?:bulkCreate|destroy|updateOne|updateMany|insertMany|deleteOne|deleteMany|findByIdAndUpdate|findOneAndUpdate)\(/])) {
       for (const block of ctx.nodesOf<ts.Block>(file, ts.SyntaxKind.Block)) {
         // `prisma.$transaction(...)`, `dataSource.transaction(...)`, Objection `Order.transaction(...)` / `transaction(knex, ...)`.
         if (/\$transaction|(?:^|\.)transaction$|\.transaction\(|withTransaction|BEGIN/.test(enclosingText(block))) continue;
@@ -65,6 +69,8 @@ function writeOf(statement: ts.Statement): string | undefined {
   const receiver = call.expression.expression;
   // `prisma.order.create` names the model; `tx.order` inside a transaction never reaches here.
   if (ORM_WRITES.test(method) && ts.isPropertyAccessExpression(receiver) && /^(?:prisma|db|client)$/.test(receiver.expression.getText())) return receiver.name.text;
+  // `Payment.create(...)` on a model class; `{ transaction: t }` / `{ session }` in its options runs it inside one.
+  if (MODEL_WRITES.test(method) && ts.isIdentifier(receiver) && /^[A-Z][a-z]\w*$/.test(receiver.text) && !NOT_MODEL.test(receiver.text) && !call.arguments.some(passesTransaction)) return receiver.text;
   return undefined;
 }
 
@@ -79,6 +85,11 @@ function chainWrite(call: ts.CallExpression): string | undefined {
     if (CHAIN_WRITES.test(method)) writes = true;
   }
   return writes ? target : undefined;
+}
+
+/** An options argument naming a transaction or session: `{ transaction: t }`, `{ transaction }`, `{ session }`. */
+function passesTransaction(arg: ts.Expression): boolean {
+  return ts.isObjectLiteralExpression(arg) && arg.properties.some((p) => p.name !== undefined && /^(?:transaction|session)$/.test(p.name.getText()));
 }
 
 /** Statements between writes that do not talk to anything: computing a value keeps the run going. */

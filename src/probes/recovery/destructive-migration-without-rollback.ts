@@ -81,5 +81,7 @@ function scriptHits(file: SourceFile, sf: ts.SourceFile): Hit[] {
       if (!restored(name)) hits.push({ file, line: file.lineAt(offset), message: `Migration ${what} in up with ${why}.` });
     }
   }
+  // A down step that is written but throws or does nothing is where the rollback fails: it is shown too.
+  if (hits.length > 0 && downStep && !isReversible(downStep)) hits.push({ file, line: lineOf(downStep), message: 'The down step of this destructive migration throws or does nothing: rolling the release back cannot restore what up destroyed.' });
   return hits;
 }

@@ -3,6 +3,11 @@ import { defineProbe, type Hit } from '../types.js';
 
 /** Databases that live and die with the process: syncing them is how tests and demos are meant to work. */
 const EPHEMERAL_DB = /^(?:sqlite|better-sqlite3|sqljs|capacitor|expo)$/;
+/**
+ * One-off scripts run by hand (seeds, resets, tooling), not at every start: a `sync({ force: true })` there
+ * is a guarded-or-not wipe, which database-reset-without-guard judges.
+ */
+const NOT_SERVER_PATH = /(?:^|\/)(?:scripts?|bin|tools|seeds?|seeders?)\/|(?:^|\/)seed[\w.-]*\.[cm]?[jt]s$/;
 
 export default defineProbe({
   meta: {
@@ -13,14 +18,14 @@ export default defineProbe({
     phase: 4,
     agent: 'reliability-auditor',
     confidence: 'high',
-    description: 'TypeORM is configured with `synchronize: true` or `dropSchema: true`, or Sequelize calls `sync({ alter: true })` / `sync({ force: true })`, unconditionally, so the schema follows the entities on every start.',
+    description: 'TypeORM is configured with `synchronize: true` or `dropSchema: true`, or Sequelize calls `sync({ alter: true })` / `sync({ force: true })`, unconditionally, so the schema follows the entities on every start (one-off scripts such as seeds are left to database-reset-without-guard).',
     impact: 'Renaming or removing an entity field drops the column and its data on the next boot, with no migration to review and no down step to roll back; an older release started after a rollback alters the schema back the other way.',
     remediation: 'Turn schema sync off outside local development (`synchronize: false`) and ship versioned migrations (`typeorm migration:generate`, `sequelize-cli db:migrate`) run as a deploy step.',
     effort: 'days',
   },
   applies: (ctx) => ctx.hasDependency('typeorm', '@nestjs/typeorm', 'sequelize', 'sequelize-typescript'),
   detect(ctx) {
-    return ctx.scripts(['synchronize', 'dropSchema', '.sync(']).flatMap((file) => {
+    return ctx.scripts(['synchronize', 'dropSchema', '.sync(']).filter((file) => !NOT_SERVER_PATH.test(file.path)).flatMap((file) => {
       const hits: Hit[] = [];
       for (const obj of ctx.nodesOf<ts.ObjectLiteralExpression>(file, ts.SyntaxKind.ObjectLiteralExpression)) {
         // A TypeORM data source names its driver and its entities; other objects with a `synchronize` key are not one.
