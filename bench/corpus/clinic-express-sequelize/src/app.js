@@ -54,6 +54,7 @@ process.on('unhandledRejection', () => {});
 
 async function start() {
   // vuln: Data Integrity
+  // vuln: Recovery
   await sequelize.sync({ alter: true });
   const server = app.listen(config.port, () => console.log(`clinic-api listening on ${config.port}`));
 

@@ -33,6 +33,7 @@ router.post('/webhooks/adyen', express.json(), async (req, res) => {
     const apptId = Number(String(item.merchantReference).replace('appt-', ''));
     if (item.eventCode === 'AUTHORISATION' && item.success === 'true') {
       // vuln: Idempotency
+      // vuln: Data Integrity
       await Payment.create({ appointmentId: apptId, pspReference: item.pspReference, amount: item.amount.value / 100, status: 'captured' });
       await Appointment.update(
         // vuln: State Machine
