@@ -74,7 +74,9 @@ async function init() {
   // vuln: Concurrency
   // vuln: Code Quality
   cron.schedule('*/10 * * * *', () => sendReminders());
+  // vuln: Code Quality
   cron.schedule('30 3 * * *', () => markNoShows());
+  // vuln: Code Quality
   cron.schedule('0 4 * * *', () => purgeExpiredSessions());
 
   await server.start();
