@@ -59,9 +59,12 @@ export default defineProbe({
  */
 function scheduledJobsLosingRejections(ctx: ProbeContext): Hit[] {
   return ctx.scripts(SCHEDULER_NEEDLES).filter((file) => !ctx.isFrontEnd(file)).flatMap((file) => {
+    const jobs = scheduledJobs(ctx, file);
+    // Most files that mention a timer schedule nothing: the imported modules are read only for those that do.
+    if (jobs.length === 0) return [];
     const asyncNames = localAsyncFunctions(ctx.ast(file), undefined);
     for (const name of importedAsyncFunctions(ctx, file)) asyncNames.add(name);
-    return scheduledJobs(ctx, file).flatMap(({ job, what }) => {
+    return jobs.flatMap(({ job, what }) => {
       if (!ts.isArrowFunction(job) && !ts.isFunctionExpression(job)) return [];
       const calls = ts.isBlock(job.body)
         ? job.body.statements.filter(ts.isExpressionStatement).map((statement) => statement.expression)
@@ -81,7 +84,7 @@ function scheduledJobsLosingRejections(ctx: ProbeContext): Hit[] {
  * failure becomes an unhandled rejection instead of an error the caller sees.
  */
 function injectedServiceCallsNotAwaited(ctx: ProbeContext): Hit[] {
-  return ctx.scripts(['constructor(']).filter((file) => !ctx.isFrontEnd(file)).flatMap((file) =>
+  return ctx.files(['typescript'], [INJECTING_CONSTRUCTOR]).filter((file) => !ctx.isFrontEnd(file)).flatMap((file) =>
     findNodes(ctx.ast(file), ts.isClassDeclaration).flatMap((cls) => {
       const injected = injectedAsyncMethods(ctx, cls);
       if (injected.size === 0) return [];
@@ -100,6 +103,9 @@ function injectedServiceCallsNotAwaited(ctx: ProbeContext): Hit[] {
     }),
   );
 }
+
+/** A constructor whose first parameter is a TypeScript parameter property (decorators allowed): the only way a class gets injected services. */
+const INJECTING_CONSTRUCTOR = /constructor\(\s*(?:@[\w.]+\([^)]*\)\s*)*(?:private|protected|public|readonly)\s/;
 
 /** `constructor(private readonly mailer: MailerService)`: `this.mailer.<m>` for every async method `<m>` of the project's MailerService. */
 function injectedAsyncMethods(ctx: ProbeContext, cls: ts.ClassDeclaration): Set<string> {
@@ -191,6 +197,24 @@ function localRequires(sf: ts.SourceFile): { binding: ts.Identifier | ts.ObjectB
 /** The async functions declared in the project file a relative specifier points at. */
 function asyncFunctionsOfModule(ctx: ProbeContext, from: SourceFile, spec: string): Set<string> {
   const base = path.posix.normalize(path.posix.join(path.posix.dirname(from.path), spec)).replace(/\.[cm]?js$/, '');
-  const target = ctx.scripts().find((f) => f.path.replace(/\.[cm]?[jt]sx?$/, '') === base || f.path.replace(/\/index\.[cm]?[jt]sx?$/, '') === base);
+  const target = modulesByBase(ctx).get(base);
   return target ? localAsyncFunctions(ctx.ast(target), undefined) : new Set();
+}
+
+const moduleIndexes = new WeakMap<ProbeContext, Map<string, SourceFile>>();
+
+/** Each script by the specifier that reaches it without an extension (`src/services` for `src/services/index.js` too), built once per audit. */
+function modulesByBase(ctx: ProbeContext): Map<string, SourceFile> {
+  let index = moduleIndexes.get(ctx);
+  if (!index) {
+    index = new Map();
+    for (const file of ctx.scripts()) {
+      const bare = file.path.replace(/\.[cm]?[jt]sx?$/, '');
+      if (!index.has(bare)) index.set(bare, file);
+      const folder = file.path.match(/^(.*)\/index\.[cm]?[jt]sx?$/)?.[1];
+      if (folder !== undefined && !index.has(folder)) index.set(folder, file);
+    }
+    moduleIndexes.set(ctx, index);
+  }
+  return index;
 }
