@@ -38,7 +38,7 @@ export default defineProbe({
           const method = callee.name.text;
           // Objection's `update(changes)` takes the changes first (the where clause is chained).
           const objection = method === 'update' && call.arguments.length === 1 && /query\(\)/.test(callee.expression.getText().replace(/\s/g, ''));
-          let payload = RECORD_FIRST.has(method) || objection ? call.arguments[0] : CHANGE_SECOND.has(method) ? call.arguments[1] : undefined;
+          let payload = RECORD_FIRST.has(method) || objection || changesFirst(call) ? call.arguments[0] : CHANGE_SECOND.has(method) ? call.arguments[1] : undefined;
           // Prisma: `create({ data })`, `update({ where, data })`.
           const first = call.arguments[0];
           if (first && ts.isObjectLiteralExpression(first) && propertyOf(first, 'data')) payload = propertyOf(first, 'data');
@@ -77,6 +77,17 @@ function isWholeBody(raw: ts.Expression, fn: ts.FunctionLikeDeclaration, depth: 
   const param = fn.parameters.find((p) => p.name.getText() === node.text);
   if (param) return /^@Body\(\s*\)/.test(param.getText()) && (!param.type || /^(?:any|object|Record<.*>|unknown)$/.test(param.type.getText()));
   return sourcesOf(node.text, fn).some((init) => ts.isExpression(init) && isWholeBody(init, fn, depth + 1));
+}
+
+/**
+ * `update` whose changes come first: a Sequelize instance's `record.update(changes)` or a Knex
+ * `query.update(changes)` (one argument), and Sequelize's static `Model.update(changes, { where })`.
+ */
+function changesFirst(call: ts.CallExpression): boolean {
+  if (!/^(?:update|updateOne)$/.test(calleeName(call).replace(/^.*\./, ''))) return false;
+  const [, options] = call.arguments;
+  if (call.arguments.length === 1) return true;
+  return call.arguments.length === 2 && !!options && ts.isObjectLiteralExpression(options) && propertyOf(options, 'where') !== undefined;
 }
 
 function unwrap(node: ts.Expression): ts.Expression {
