@@ -13,6 +13,8 @@ export interface TenantScope {
   readonly attributes: ReadonlySet<string>;
   /** Top-level functions that read such an attribute (`clinicScope(req, where)`): calling one scopes the query. */
   readonly helpers: ReadonlySet<string>;
+  /** Columns the tenant is stored in: `clinicId`, `clubId`. */
+  readonly columns: ReadonlySet<string>;
   /** Models (lower-cased, singular) whose rows carry the tenant column, by their declaration or a query on them. */
   readonly models: ReadonlySet<string>;
 }
@@ -51,7 +53,7 @@ export function tenantScope(ctx: ProbeContext): TenantScope {
       }
     }
   }
-  const scope = { attributes, helpers, models: attributes.size > 0 ? tenantModels(ctx, new Set([...columns, ...helpers])) : new Set<string>() };
+  const scope = { attributes, helpers, columns: new Set(columns), models: attributes.size > 0 ? tenantModels(ctx, new Set([...columns, ...helpers])) : new Set<string>() };
   cache.set(ctx, scope);
   return scope;
 }
