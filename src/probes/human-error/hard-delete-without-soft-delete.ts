@@ -24,14 +24,17 @@ export default defineProbe({
     phase: 4,
     agent: 'reliability-auditor',
     confidence: 'medium',
-    description: 'Code reachable from a request (a route, a server action, or a service method a route calls) permanently deletes business records (Prisma delete/deleteMany, TypeORM delete/remove, Sequelize destroy, Mongoose deleteOne/deleteMany, Objection delete/deleteById, SQL DELETE FROM), either on a model with no soft-delete column or bypassing the one it has.',
+    description: 'Code reachable from a request (a route, a server action, or a service method a route calls) permanently deletes business records (Prisma delete/deleteMany, TypeORM delete/remove, Sequelize destroy, Mongoose deleteOne/deleteMany, Objection delete/deleteById, SQL DELETE FROM), either on a model with no soft-delete column or bypassing the one it has (a Sequelize `paranoid` model destroyed with `force: true`).',
     impact: 'A mistaken click, a buggy client or a compromised account erases data that support cannot restore short of a full database restore, which also rolls back everyone else’s changes.',
     remediation: 'Add a deletedAt (or archivedAt) column, set it in the handler, filter it out of reads, and purge old soft-deleted rows on a schedule that matches your retention policy; keep hard deletes for disposable rows.',
     effort: 'days',
   },
   applies: (ctx) => ctx.routes().length > 0,
   detect(ctx) {
-    if (ctx.scripts([/paranoid|mongoose-delete|soft-delete|params\.action/]).some((file) => SOFT_DELETE_LAYER.test(file.text))) return [];
+    const layered = ctx.scripts([/paranoid|mongoose-delete|soft-delete|params\.action/]).filter((file) => SOFT_DELETE_LAYER.test(file.text));
+    // Sequelize's `paranoid: true` makes destroy() soft for that model only, and `force: true` overrides it.
+    const paranoid = layered.length > 0 && layered.every((file) => PARANOID_ONLY.test(file.text) && !SOFT_DELETE_LAYER.test(file.text.replace(/paranoid\s*:\s*true/g, ''))) ? paranoidModels(ctx) : undefined;
+    if (layered.length > 0 && !paranoid) return [];
     const models = softDeleteModels(ctx);
     const hits: Hit[] = [];
     const seen = new Set<ts.Node>();
@@ -42,6 +45,11 @@ export default defineProbe({
         const entity = ts.isCallExpression(node) ? deletedEntity(node, handler.file.text) : /^\s*delete\s+from\s+["`]?([\w.]+)/i.exec(sqlText(node))?.[1];
         if (!entity || DISPOSABLE.test(entity) || models.ephemeral.has(key(entity))) continue;
         if (ts.isCallExpression(node) && (purgesRetired(node) || selfAccountDelete(node, entity))) continue;
+        // A paranoid model's destroy() is already soft, unless forced: that bypasses the soft delete.
+        if (paranoid?.has(key(entity))) {
+          if (!(ts.isCallExpression(node) && forced(node))) continue;
+          models.soft.add(key(entity));
+        }
         const name = entity.replace(/Repo(?:sitory)?$/i, '');
         const bypass = models.soft.has(key(entity));
         hits.push({ file: handler.file, line: lineOf(node), message: bypass ? `${name} has a soft-delete column, but this deletes the rows for good: a mistaken delete cannot be undone.` : `This permanently deletes ${name} rows and ${name} has no soft-delete column: a mistaken delete cannot be undone.` });
@@ -50,6 +58,30 @@ export default defineProbe({
     return hits;
   },
 });
+
+const PARANOID_ONLY = /paranoid\s*:\s*true/;
+
+/** Sequelize models declared `paranoid: true`: `sequelize.define('Name', attrs, { paranoid: true })` or `Name.init(attrs, { paranoid: true })`. */
+function paranoidModels(ctx: ProbeContext): Set<string> {
+  const names = new Set<string>();
+  for (const file of ctx.scripts([PARANOID_ONLY])) {
+    for (const call of ctx.calls(file)) {
+      const callee = call.expression;
+      if (!ts.isPropertyAccessExpression(callee)) continue;
+      const options = callee.name.text === 'define' ? call.arguments[2] : callee.name.text === 'init' ? call.arguments[1] : undefined;
+      if (!options || !ts.isObjectLiteralExpression(options) || propertyOf(options, 'paranoid')?.kind !== ts.SyntaxKind.TrueKeyword) continue;
+      const name = callee.name.text === 'define' ? stringValue(call.arguments[0]) : expressionName(callee.expression);
+      if (name) names.add(key(name));
+    }
+  }
+  return names;
+}
+
+/** `destroy({ where, force: true })`: Sequelize deletes a paranoid model's rows for good. */
+function forced(call: ts.CallExpression): boolean {
+  const options = call.arguments[0];
+  return !!options && ts.isObjectLiteralExpression(options) && propertyOf(options, 'force')?.kind === ts.SyntaxKind.TrueKeyword;
+}
 
 /** Model names (lower-cased, singular) with a soft-delete column, and those whose rows expire on their own. */
 function softDeleteModels(ctx: ProbeContext): { soft: Set<string>; ephemeral: Set<string> } {

@@ -3,6 +3,7 @@ import { endLineOf, findNodes, isFunctionLike, lineOf, methodName, propertyOf, s
 import { routeIsAuthenticated, staffOnly } from '../support/auth.js';
 import { declaredModels, queryChainTarget } from '../support/models.js';
 import { serverActions } from '../support/server-actions.js';
+import { CALLER, mentionsTenant, tenantScope } from '../support/tenant.js';
 import { defineProbe, type Hit } from '../types.js';
 
 /** Request parts an attacker edits freely in the URL. */
@@ -34,7 +35,7 @@ export default defineProbe({
     agent: 'security-auditor',
     cwe: 'CWE-639',
     confidence: 'medium',
-    description: 'An authenticated route reads, updates or deletes a user-owned record by an id taken from the URL (params or query) without filtering or checking it against the current user or tenant.',
+    description: 'An authenticated route reads, updates or deletes a user-owned record by an id taken from the URL (params or query) without filtering or checking it against the current user or tenant. In a multi-tenant app (its queries scope by a caller attribute such as `req.user.orgId`), a signed-in route, staff routes included, that loads a tenant-owned row by any client-sent id (URL or body) without that scope is reported too.',
     impact: 'Any signed-in user can read or change other users’ records by editing the id in the URL (insecure direct object reference).',
     remediation: 'Scope the query to the caller (`where: { id, userId: req.user.id }`) or compare the record’s owner with the caller before returning or changing it, ideally through one shared authorization helper.',
     effort: 'hours',
@@ -53,9 +54,44 @@ export default defineProbe({
       const access = unchecked(fn, paramNames(fn, fn.parameters.map((p) => p.name.getText())));
       return access ? [{ file, line: lineOf(access.call), endLine: endLineOf(access.call), message: `This server action ${access.write ? 'changes' : 'loads'} the ${access.model} whose id the client sends, without checking that it belongs to the caller.` }] : [];
     });
-    return [...hits, ...actions];
+    return [...hits, ...actions, ...tenantHits(ctx, hits)];
   },
 });
+
+/** Equality tests and filters that compare a row with the caller: `if (row.memberId !== request.auth.credentials.sub)`. */
+const EQUALITY = new Set([ts.SyntaxKind.EqualsEqualsEqualsToken, ts.SyntaxKind.ExclamationEqualsEqualsToken, ts.SyntaxKind.EqualsEqualsToken, ts.SyntaxKind.ExclamationEqualsToken]);
+const AUTHORIZE_CALL = /\b(?:authorize|can|cannot|checkAbility|enforce|permit|isOwner|hasAccess|hasPermission)\s*\(/;
+
+/**
+ * In a multi-tenant app (its queries scope by a caller attribute such as `req.user.clinicId`), a handler that
+ * loads a row by an id the client sends (URL, query or body), and neither scopes by the tenant nor compares the
+ * row with the caller, lets one tenant's user (staff included: staff belong to a tenant too) reach another's rows.
+ */
+function tenantHits(ctx: ProbeContext, already: readonly Hit[]): Hit[] {
+  const scope = tenantScope(ctx);
+  if (scope.attributes.size === 0) return [];
+  const seen = new Set(already.map((hit) => `${hit.file.path}:${hit.line}`));
+  return ctx.routes().flatMap((route): Hit[] => {
+    const fn = route.handler;
+    // A public route (sign-up, a webhook, a page by slug) has no caller whose tenant could be checked.
+    const hasCaller = (body: ts.Node): boolean => routeIsAuthenticated(ctx, route) || CALLER.test(body.getText());
+    if (!fn?.body || !hasCaller(fn.body) || mentionsTenant(fn.body, scope) || comparesWithCaller(fn.body)) return [];
+    const request = fn.parameters[0]?.name;
+    const seeds = request && ts.isIdentifier(request) ? [`${request.text}.body`, `${request.text}.payload`] : [];
+    const names = paramNames(fn, seeds);
+    const access = findNodes(fn.body, ts.isCallExpression).map((call) => recordAccess(call, names)).find((a) => a !== undefined && scope.models.has(a.model.replace(/s$/, '')));
+    if (!access || seen.has(`${route.file.path}:${lineOf(access.call)}`)) return [];
+    return [{ file: route.file, line: lineOf(access.call), endLine: endLineOf(access.call), message: `${route.method} ${route.path} ${access.write ? 'changes' : 'loads'} the ${access.model} by an id the client sends, in an app whose queries are scoped by the caller's ${[...scope.attributes].join('/')}, without that scope or an owner check.` }];
+  });
+}
+
+function comparesWithCaller(body: ts.Node): boolean {
+  if (AUTHORIZE_CALL.test(body.getText())) return true;
+  const compared = findNodes(body, ts.isBinaryExpression).some((b) => EQUALITY.has(b.operatorToken.kind) && CALLER.test(b.getText()));
+  const filtered = findNodes(body, ts.isCallExpression).some((call) => /^(?:where|andWhere)$/.test(methodName(call) ?? '') && call.arguments.some((arg) => CALLER.test(arg.getText())))
+    || findNodes(body, ts.isPropertyAssignment).some((p) => p.name.getText() === 'where' && CALLER.test(p.initializer.getText()));
+  return compared || filtered;
+}
 
 /** Local names holding URL data: Nest `@Param()`/`@Query()` parameters, Next's `{ params }`, and variables assigned from them. */
 function paramNames(fn: ts.FunctionLikeDeclaration, seed: readonly string[] = []): Set<string> {

@@ -1,6 +1,7 @@
 import { calleeName, enclosingFunction, lineOf, propertyOf, ts } from '../support/ast.js';
 import { modelOf } from '../support/models.js';
 import { sourcesOf } from '../support/request-flow.js';
+import { tenantScope } from '../support/tenant.js';
 import { defineProbe, type Hit } from '../types.js';
 
 /** Writes whose first argument is the record (`create(doc)`) or whose second is the change (`updateOne(filter, change)`). */
@@ -20,7 +21,7 @@ export default defineProbe({
     agent: 'security-auditor',
     cwe: 'CWE-915',
     confidence: 'medium',
-    description: 'A create or update passes the whole request body (or spreads it) into a model whose fields include roles, ownership or verification flags, instead of picking the allowed fields.',
+    description: 'A create or update passes the whole request body (or spreads it) into a model whose fields include roles, ownership or verification flags, instead of picking the allowed fields, or sets the tenant column of a multi-tenant app from the body (`orgId: req.body.orgId || req.user.orgId`).',
     impact: 'A caller adds `"role": "admin"`, another tenant’s `orgId` or `"verified": true` to the JSON and the server stores it: privilege escalation and cross-tenant writes.',
     remediation: 'Parse the body with a schema that lists the writable fields (zod, a class-validator DTO with whitelist) and pass only those fields; set ownership and role server-side.',
     effort: 'hours',
@@ -38,7 +39,7 @@ export default defineProbe({
           const method = callee.name.text;
           // Objection's `update(changes)` takes the changes first (the where clause is chained).
           const objection = method === 'update' && call.arguments.length === 1 && /query\(\)/.test(callee.expression.getText().replace(/\s/g, ''));
-          let payload = RECORD_FIRST.has(method) || objection ? call.arguments[0] : CHANGE_SECOND.has(method) ? call.arguments[1] : undefined;
+          let payload = RECORD_FIRST.has(method) || objection || changesFirst(call) ? call.arguments[0] : CHANGE_SECOND.has(method) ? call.arguments[1] : undefined;
           // Prisma: `create({ data })`, `update({ where, data })`.
           const first = call.arguments[0];
           if (first && ts.isObjectLiteralExpression(first) && propertyOf(first, 'data')) payload = propertyOf(first, 'data');
@@ -46,6 +47,8 @@ export default defineProbe({
           if (!payload || !fn) return [];
           // hapi `options.validate.payload`: a Joi object schema rejects keys it does not list.
           if (validated.has(fn)) return [];
+          const fromClient = tenantFromClient(payload, tenantScope(ctx).columns);
+          if (fromClient) return [{ file, line: lineOf(fromClient), message: `${calleeName(call)}() takes the tenant (${fromClient.name.getText()}) from the request body: a caller writes into another tenant.` }];
           const pinned = pinnedAfterBody(payload, fn);
           if (!pinned) return [];
           const model = modelOf(ctx, callee.expression);
@@ -57,6 +60,15 @@ export default defineProbe({
       );
   },
 });
+
+const BODY_READ = /\b(?:req|request|ctx\.request|c\.req)\.(?:body|payload)\b/;
+
+/** `{ clinicId: req.body.clinicId || req.user.clinicId }`: the tenant column set from what the client sends. */
+function tenantFromClient(raw: ts.Expression, columns: ReadonlySet<string>): ts.PropertyAssignment | undefined {
+  const payload = unwrap(raw);
+  if (columns.size === 0 || !ts.isObjectLiteralExpression(payload)) return undefined;
+  return payload.properties.find((p): p is ts.PropertyAssignment => ts.isPropertyAssignment(p) && columns.has(p.name.getText()) && BODY_READ.test(p.initializer.getText()));
+}
 
 /** When `payload` is the request body or spreads it, the keys written after it (the ones the server still decides). */
 function pinnedAfterBody(raw: ts.Expression, fn: ts.FunctionLikeDeclaration): Set<string> | undefined {
@@ -77,6 +89,17 @@ function isWholeBody(raw: ts.Expression, fn: ts.FunctionLikeDeclaration, depth: 
   const param = fn.parameters.find((p) => p.name.getText() === node.text);
   if (param) return /^@Body\(\s*\)/.test(param.getText()) && (!param.type || /^(?:any|object|Record<.*>|unknown)$/.test(param.type.getText()));
   return sourcesOf(node.text, fn).some((init) => ts.isExpression(init) && isWholeBody(init, fn, depth + 1));
+}
+
+/**
+ * `update` whose changes come first: a Sequelize instance's `record.update(changes)` or a Knex
+ * `query.update(changes)` (one argument), and Sequelize's static `Model.update(changes, { where })`.
+ */
+function changesFirst(call: ts.CallExpression): boolean {
+  if (!/^(?:update|updateOne)$/.test(calleeName(call).replace(/^.*\./, ''))) return false;
+  const [, options] = call.arguments;
+  if (call.arguments.length === 1) return true;
+  return call.arguments.length === 2 && !!options && ts.isObjectLiteralExpression(options) && propertyOf(options, 'where') !== undefined;
 }
 
 function unwrap(node: ts.Expression): ts.Expression {
