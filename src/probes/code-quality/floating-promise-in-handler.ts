@@ -1,8 +1,8 @@
-import path from 'node:path';
 import type { SourceFile } from '../../repo/view.js';
 import type { ProbeContext } from '../context.js';
 import { calleeName, findNodes, isFunctionLike, lineOf, methodName, ts, walkNodes } from '../support/ast.js';
 import { uniqueHandlers } from '../support/handlers.js';
+import { moduleKey, resolveImport } from '../support/imports.js';
 import { SCHEDULER_NEEDLES, scheduledJobs } from '../support/schedulers.js';
 import { defineProbe, type Hit } from '../types.js';
 
@@ -196,24 +196,18 @@ function localRequires(sf: ts.SourceFile): { binding: ts.Identifier | ts.ObjectB
 
 /** The async functions declared in the project file a relative specifier points at. */
 function asyncFunctionsOfModule(ctx: ProbeContext, from: SourceFile, spec: string): Set<string> {
-  const base = path.posix.normalize(path.posix.join(path.posix.dirname(from.path), spec)).replace(/\.[cm]?js$/, '');
-  const target = modulesByBase(ctx).get(base);
+  const target = modulesByKey(ctx).get(resolveImport(from.path, spec));
   return target ? localAsyncFunctions(ctx.ast(target), undefined) : new Set();
 }
 
 const moduleIndexes = new WeakMap<ProbeContext, Map<string, SourceFile>>();
 
-/** Each script by the specifier that reaches it without an extension (`src/services` for `src/services/index.js` too), built once per audit. */
-function modulesByBase(ctx: ProbeContext): Map<string, SourceFile> {
+/** Each script by its module key (`src/services` for `src/services.js` and `src/services/index.js`), built once per audit. */
+function modulesByKey(ctx: ProbeContext): Map<string, SourceFile> {
   let index = moduleIndexes.get(ctx);
   if (!index) {
     index = new Map();
-    for (const file of ctx.scripts()) {
-      const bare = file.path.replace(/\.[cm]?[jt]sx?$/, '');
-      if (!index.has(bare)) index.set(bare, file);
-      const folder = file.path.match(/^(.*)\/index\.[cm]?[jt]sx?$/)?.[1];
-      if (folder !== undefined && !index.has(folder)) index.set(folder, file);
-    }
+    for (const file of ctx.scripts()) if (!index.has(moduleKey(file.path))) index.set(moduleKey(file.path), file);
     moduleIndexes.set(ctx, index);
   }
   return index;

@@ -1,6 +1,7 @@
 import type { ProbeContext } from '../context.js';
 import { lineOf, stringValue, ts } from './ast.js';
 import { hapiAuth, mountedPaths, type HapiAuth, type Route } from './routes.js';
+import { moduleKey, resolveImport } from './imports.js';
 
 /** Names that mean "this request is authenticated" in middleware, hooks and guards. */
 export const AUTH_WORDS = /\b\w*(?:auth|Auth|jwt|Jwt|JWT|session|Session|passport|requireUser|isLoggedIn|loggedIn|requireLogin|protect|Protect|guard|Guard|verifyToken|currentUser|clerk|Clerk|withUser|ensureUser|apiKey|ApiKey|internalOnly|InternalOnly|requireInternal|RequireInternal|internalKey|InternalKey)\w*\b/;
@@ -100,7 +101,7 @@ export function routerMountsOf(ctx: ProbeContext, route: Route): readonly Router
     mounts = findRouterMounts(ctx);
     routerMountCache.set(ctx, mounts);
   }
-  return mounts.get(withoutExtension(route.file.path)) ?? [];
+  return mounts.get(moduleKey(route.file.path)) ?? [];
 }
 
 /**
@@ -124,7 +125,7 @@ function findRouterMounts(ctx: ProbeContext): Map<string, RouterMount[]> {
       const args = call.arguments;
       const specifier = moduleOfRouter(ctx.ast(file), args[args.length - 1]!);
       if (!specifier?.startsWith('.')) continue;
-      const target = resolveRelative(file.path, specifier);
+      const target = resolveImport(file.path, specifier);
       const mount = { path: stringValue(args[0]), guards: args.slice(0, -1).filter((arg) => !ts.isStringLiteralLike(arg)).map((arg) => arg.getText()) };
       found.set(target, [...(found.get(target) ?? []), mount]);
     }
@@ -145,18 +146,4 @@ function moduleOfRouter(sf: ts.SourceFile, router: ts.Expression): string | unde
     }
   }
   return undefined;
-}
-
-function resolveRelative(fromFile: string, specifier: string): string {
-  const parts = fromFile.split('/').slice(0, -1);
-  for (const part of specifier.split('/')) {
-    if (part === '..') parts.pop();
-    else if (part !== '.' && part !== '') parts.push(part);
-  }
-  return withoutExtension(parts.join('/'));
-}
-
-/** `routes/admin.js`, `routes/admin/index.ts` and `./routes/admin` all name the same module. */
-function withoutExtension(path: string): string {
-  return path.replace(/\.[cm]?[jt]sx?$/, '').replace(/\/index$/, '');
 }

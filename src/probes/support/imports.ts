@@ -44,3 +44,18 @@ export function importsOf(sf: ts.SourceFile, module: RegExp): Imports {
   }
   return result;
 }
+
+/** `lib/sms.ts`, `lib/sms.js` (an ESM import of the TypeScript source) and `lib/sms/index.ts` name one module. */
+export function moduleKey(path: string): string {
+  return path.replace(/\.[cm]?[jt]sx?$/, '').replace(/\/index$/, '');
+}
+
+/** The module key a relative specifier (`../services`, `./sms.js`) names, seen from the file at `fromFile`. */
+export function resolveImport(fromFile: string, specifier: string): string {
+  const parts = fromFile.split('/').slice(0, -1);
+  for (const part of specifier.split('/')) {
+    if (part === '..') parts.pop();
+    else if (part !== '.' && part !== '') parts.push(part);
+  }
+  return moduleKey(parts.join('/'));
+}

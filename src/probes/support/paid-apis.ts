@@ -2,6 +2,7 @@ import type { SourceFile } from '../../repo/view.js';
 import type { ProbeContext } from '../context.js';
 import { calleeName, enclosingFunction, findNodes, isFunctionLike, propertyOf, stringValue, topLevelDeclarations, ts } from './ast.js';
 import { sourcesOf } from './request-flow.js';
+import { moduleKey, resolveImport } from './imports.js';
 
 /** Calls that cost money per request, by callee name, with the provider they bill. */
 const PAID_CALLS: readonly [RegExp, string][] = [
@@ -122,7 +123,7 @@ export function paidHelperCalled(ctx: ProbeContext, file: SourceFile, call: ts.C
   if (local) return local;
   const origin = importedFrom(ctx.ast(file), name);
   if (!origin) return undefined;
-  const target = resolveModule(file.path, origin.specifier);
+  const target = resolveImport(file.path, origin.specifier);
   const home = ctx.scripts([origin.exported]).find((candidate) => moduleKey(candidate.path) === target);
   return home && paidHelpersOf(ctx, home).get(origin.exported);
 }
@@ -146,18 +147,4 @@ function importedFrom(sf: ts.SourceFile, name: string): { specifier: string; exp
     }
   }
   return undefined;
-}
-
-function resolveModule(fromFile: string, specifier: string): string {
-  const parts = fromFile.split('/').slice(0, -1);
-  for (const part of specifier.split('/')) {
-    if (part === '..') parts.pop();
-    else if (part !== '.' && part !== '') parts.push(part);
-  }
-  return moduleKey(parts.join('/'));
-}
-
-/** `lib/sms.ts`, `lib/sms.js` (an ESM import of the TypeScript source) and `lib/sms/index.ts` name one module. */
-function moduleKey(path: string): string {
-  return path.replace(/\.[cm]?[jt]sx?$/, '').replace(/\/index$/, '');
 }
