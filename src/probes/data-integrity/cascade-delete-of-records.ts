@@ -1,6 +1,7 @@
 import type { ProbeContext } from '../context.js';
 import { propertyOf, stringValue } from '../support/ast.js';
 import { prismaModels } from '../support/prisma.js';
+import { drizzleTables } from '../support/schema-drizzle.js';
 import { sqlTables } from '../support/schema-sql.js';
 import { sequelizeCascades, sequelizeTables } from '../support/schema-sequelize.js';
 import { typeormEntities } from '../support/schema-typeorm.js';
@@ -20,12 +21,12 @@ export default defineProbe({
     phase: 4,
     agent: 'reliability-auditor',
     confidence: 'medium',
-    description: 'A foreign key from financial or audit records (orders, payments, invoices, transactions, ledger entries, audit logs) cascades deletes from a parent they are not a part of (Prisma onDelete: Cascade, TypeORM onDelete: \'CASCADE\', SQL or Knex ON DELETE CASCADE, Sequelize migrations and associations with onDelete: \'CASCADE\'), directly or through a table that cascades into them (a room deletes its reservations, which delete their payments).',
+    description: 'A foreign key from financial or audit records (orders, payments, invoices, transactions, ledger entries, audit logs) cascades deletes from a parent they are not a part of (Prisma onDelete: Cascade, TypeORM onDelete: \'CASCADE\', SQL or Knex ON DELETE CASCADE, Sequelize migrations and associations with onDelete: \'CASCADE\', Drizzle `.references(() => users.id, { onDelete: \'cascade\' })`), directly or through a table that cascades into them (a room deletes its reservations, which delete their payments).',
     impact: 'Deleting a user, customer, product or order silently deletes the money and audit trail attached to it, which breaks accounting, refunds, dispute evidence and legal retention duties.',
     remediation: 'Use RESTRICT (or SET NULL with a nullable key) for these relations, and soft-delete or anonymise the parent instead of deleting it.',
     effort: 'hours',
   },
-  applies: (ctx) => prismaModels(ctx).length > 0 || sqlTables(ctx).length > 0 || typeormEntities(ctx).length > 0 || sequelizeTables(ctx).length > 0,
+  applies: (ctx) => prismaModels(ctx).length > 0 || sqlTables(ctx).length > 0 || typeormEntities(ctx).length > 0 || sequelizeTables(ctx).length > 0 || drizzleTables(ctx).length > 0,
   detect(ctx) {
     const edges = cascadeEdges(ctx);
     const hits: Hit[] = [];
@@ -54,7 +55,7 @@ function cascadeEdges(ctx: ProbeContext): CascadeEdge[] {
   for (const model of prismaModels(ctx)) {
     for (const field of model.fields) if (field.relation?.onDelete === 'Cascade') edges.push({ file: model.file, line: field.line, child: model.name, parent: field.type });
   }
-  for (const table of [...sqlTables(ctx), ...sequelizeTables(ctx)]) {
+  for (const table of [...sqlTables(ctx), ...sequelizeTables(ctx), ...drizzleTables(ctx)]) {
     for (const column of table.columns) if (column.references?.onDelete === 'CASCADE') edges.push({ file: table.file, line: column.line, child: table.name, parent: column.references.table });
   }
   for (const entity of typeormEntities(ctx)) {

@@ -1,4 +1,5 @@
 import { prismaModels } from '../support/prisma.js';
+import { drizzleTables } from '../support/schema-drizzle.js';
 import { sqlTables } from '../support/schema-sql.js';
 import { sequelizeTables } from '../support/schema-sequelize.js';
 import { typeormEntities } from '../support/schema-typeorm.js';
@@ -22,12 +23,12 @@ export default defineProbe({
     agent: 'reliability-auditor',
     cwe: 'CWE-681',
     confidence: 'high',
-    description: 'A price, amount, total, balance or fee column is a binary floating-point type (SQL REAL/FLOAT/DOUBLE, Prisma Float, TypeORM float/double/real, Sequelize `DataTypes.FLOAT/DOUBLE/REAL` in models and sequelize-cli migrations) instead of an integer of minor units or a DECIMAL.',
+    description: 'A price, amount, total, balance or fee column is a binary floating-point type (SQL REAL/FLOAT/DOUBLE, Prisma Float, TypeORM float/double/real, Sequelize `DataTypes.FLOAT/DOUBLE/REAL` in models and sequelize-cli migrations, Drizzle `real`/`doublePrecision`/`double`/`float`) instead of an integer of minor units or a DECIMAL.',
     impact: 'Binary floats cannot represent most cent values exactly: sums drift by fractions of a cent, totals stop matching line items and payment providers, and reconciliation fails in ways that are hard to trace.',
-    remediation: 'Store integer minor units (`amount_cents BIGINT`, Prisma `Int`) or a fixed-point type (`NUMERIC(12,2)`, Prisma `Decimal`, TypeORM `numeric` with precision and scale, Sequelize `DataTypes.DECIMAL(12, 2)` or `INTEGER`), and migrate the existing values.',
+    remediation: 'Store integer minor units (`amount_cents BIGINT`, Prisma `Int`) or a fixed-point type (`NUMERIC(12,2)`, Prisma `Decimal`, TypeORM `numeric` with precision and scale, Sequelize `DataTypes.DECIMAL(12, 2)` or `INTEGER`, Drizzle `numeric`/`decimal` or `integer`), and migrate the existing values.',
     effort: 'hours',
   },
-  applies: (ctx) => prismaModels(ctx).length > 0 || sqlTables(ctx).length > 0 || typeormEntities(ctx).length > 0 || sequelizeTables(ctx).length > 0,
+  applies: (ctx) => prismaModels(ctx).length > 0 || sqlTables(ctx).length > 0 || typeormEntities(ctx).length > 0 || sequelizeTables(ctx).length > 0 || drizzleTables(ctx).length > 0,
   detect(ctx) {
     const hits: Hit[] = [];
     const report = (file: Hit['file'], line: number, owner: string, field: string, type: string): void => {
@@ -44,6 +45,9 @@ export default defineProbe({
     }
     for (const table of sequelizeTables(ctx)) {
       for (const c of table.columns) if (SEQUELIZE_FLOAT.test(c.type) && isMoney(c.name)) report(table.file, c.line, table.name, c.name, `DataTypes.${c.type}`);
+    }
+    for (const table of drizzleTables(ctx)) {
+      for (const c of table.columns) if (SQL_FLOAT.test(c.type) && isMoney(c.name)) report(table.file, c.line, table.name, c.name, c.type);
     }
     return hits;
   },

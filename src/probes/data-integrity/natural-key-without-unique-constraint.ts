@@ -3,6 +3,7 @@ import type { ProbeContext } from '../context.js';
 import { propertyOf, ts } from '../support/ast.js';
 import { prismaModels } from '../support/prisma.js';
 import { mongooseSchemas } from '../support/schema-mongoose.js';
+import { drizzleTables } from '../support/schema-drizzle.js';
 import { sqlTables } from '../support/schema-sql.js';
 import { typeormEntities } from '../support/schema-typeorm.js';
 import { defineProbe, type Hit } from '../types.js';
@@ -32,7 +33,7 @@ export default defineProbe({
     phase: 4,
     agent: 'reliability-auditor',
     confidence: 'medium',
-    description: 'An account’s email or username, or an invoice or order number, is not covered by any unique constraint or unique index (Prisma, TypeORM, Mongoose or SQL), alone or together with a tenant column.',
+    description: 'An account’s email or username, or an invoice or order number, is not covered by any unique constraint or unique index (Prisma, TypeORM, Mongoose, Drizzle or SQL), alone or together with a tenant column.',
     impact: 'Two sign-ups racing with the same email create two accounts (password resets and logins then pick either), and two invoices can get the same number, which tax rules forbid; an application-level "check then insert" cannot prevent it.',
     remediation: 'Declare the uniqueness in the database (`@unique` / `@@unique([orgId, number])`, `unique: true`, `CREATE UNIQUE INDEX ... ON users (lower(email))`), handle the duplicate-key error, and clean existing duplicates in the migration.',
     effort: 'hours',
@@ -56,7 +57,7 @@ export default defineProbe({
 function candidates(ctx: ProbeContext): Candidate[] {
   const list: Candidate[] = [];
   for (const m of prismaModels(ctx)) list.push({ file: m.file, owner: m.name, fields: m.fields.filter((f) => !f.list), uniques: m.uniques });
-  for (const t of sqlTables(ctx)) list.push({ file: t.file, owner: t.name, fields: t.columns, uniques: t.uniques });
+  for (const t of [...sqlTables(ctx), ...drizzleTables(ctx)]) list.push({ file: t.file, owner: t.name, fields: t.columns, uniques: t.uniques });
   for (const e of typeormEntities(ctx)) {
     list.push({ file: e.file, owner: e.name, fields: e.properties.filter((p) => /Column$/.test(p.kind)).map((p) => ({ name: p.name, line: p.declarationLine })), uniques: e.uniques });
   }
