@@ -46,9 +46,29 @@ export function sqlTables(ctx: ProbeContext): readonly SqlTable[] {
       for (const m of file.text.matchAll(/create\s+unique\s+index\s+(?:concurrently\s+)?(?:if\s+not\s+exists\s+)?[\w".]*\s+on\s+(?:only\s+)?["`]?([\w.]+)["`]?\s*(?:using\s+\w+\s*)?\(([^;]*)\)/gi)) byName.get(bare(m[1]!))?.uniques.push(columnList(m[2]!));
       for (const m of file.text.matchAll(/alter\s+table\s+(?:only\s+)?(?:if\s+exists\s+)?["`]?([\w.]+)["`]?\s+add\s+(?:constraint\s+[\w"]+\s+)?(?:unique|primary\s+key)\s*\(([^)]*)\)/gi)) byName.get(bare(m[1]!))?.uniques.push(columnList(m[2]!));
     }
+    addLaterForeignKeys(ctx, byName);
     cache.set(ctx, tables);
   }
   return tables;
+}
+
+/**
+ * Foreign keys added after the table, as drizzle-kit and pg_dump write them:
+ * `ALTER TABLE "payments" ADD CONSTRAINT "fk" FOREIGN KEY ("user_id") REFERENCES "public"."users"("id") ON DELETE cascade`.
+ * The column keeps its line in the CREATE TABLE and gains the reference.
+ */
+function addLaterForeignKeys(ctx: ProbeContext, byName: ReadonlyMap<string, SqlTable>): void {
+  const foreignKey = /alter\s+table\s+(?:only\s+)?(?:if\s+exists\s+)?["`]?([\w."`]+?)["`]?\s+add\s+(?:constraint\s+[\w"`]+\s+)?foreign\s+key\s*\(\s*["`]?(\w+)["`]?\s*\)\s*references\s+([\w."`]+)(?:\s*\([^)]*\))?([^;]*)/gi;
+  for (const file of ctx.files(['sql'], [/foreign\s+key/i])) {
+    for (const m of file.text.matchAll(foreignKey)) {
+      const columns = byName.get(bare(m[1]!))?.columns as SqlColumn[] | undefined;
+      const index = columns?.findIndex((c) => c.name === m[2]) ?? -1;
+      if (!columns || index < 0 || columns[index]!.references) continue;
+      const onDelete = /on\s+delete\s+(cascade|restrict|set\s+null|set\s+default|no\s+action)/i.exec(m[4]!)?.[1]?.toUpperCase().replace(/\s+/g, ' ');
+      const column = columns[index]!;
+      columns[index] = { ...column, constraints: `${column.constraints} ${m[0]!.slice(m[0]!.search(/references/i))}`, references: { table: bare(m[3]!), onDelete } };
+    }
+  }
 }
 
 function parseTables(file: SourceFile): SqlTable[] {
