@@ -35,7 +35,7 @@ export default defineProbe({
     agent: 'code-auditor',
     cwe: 'CWE-362',
     confidence: 'medium',
-    description: 'A function reads a record (findUnique, findOne, findById, SELECT) and writes back a value computed from it (`balance: user.balance - amount`, `stock -= qty` or `members.push(id)` then save) with no transaction, row lock, atomic operator or version check.',
+    description: 'A function reads a record (findUnique, findOne, findById, Drizzle `select().from(t)`, SELECT) and writes back a value computed from it (`balance: user.balance - amount`, `stock -= qty` or `members.push(id)` then save) with no transaction, row lock, atomic operator or version check.',
     impact: 'Two concurrent requests read the same value and the later write silently overwrites the earlier one: balances go wrong, stock oversells and counters lose increments.',
     remediation: 'Use an atomic update (`{ decrement: amount }`, `$inc`, `SET balance = balance - $1`) with the precondition in the where clause, or do the read and write in a transaction with `SELECT ... FOR UPDATE`, or add a version column and check it in the update.',
     effort: 'hours',
@@ -71,6 +71,10 @@ function readOf(call: ts.CallExpression): Read | undefined {
   const locals = new Map(elements.flatMap((el) => (ts.isIdentifier(el.name) ? [[el.name.text, el.propertyName?.getText() ?? (ts.isArrayBindingPattern(decl.name) ? '*' : el.name.text)] as const] : [])));
   const sql = call.arguments[0] && ts.isStringLiteralLike(call.arguments[0]) ? SELECT.exec(call.arguments[0].text) : null;
   if (sql) return { call, record, locals, model: '', table: sql[1]!.toLowerCase() };
+  const drizzleTable = drizzleSelectTable(call);
+  // `const [account] = await db.select().from(accounts).where(...)`: the one row is the record.
+  const first = ts.isArrayBindingPattern(decl.name) ? decl.name.elements[0] : undefined;
+  if (drizzleTable) return { call, record: record ?? (first && ts.isBindingElement(first) && ts.isIdentifier(first.name) ? first.name.text : undefined), locals, model: drizzleTable };
   const method = methodName(call);
   if (!method || !READS.has(method) || !ts.isPropertyAccessExpression(call.expression)) return undefined;
   return { call, record, locals, model: modelKey(call.expression.expression) };
@@ -98,7 +102,41 @@ function derived(read: Read, expr: ts.Expression, field: string): boolean {
   return ts.isParenthesizedExpression(expr) && derived(read, expr.expression, field);
 }
 
+/** Drizzle `db.select().from(accounts).where(...)` → "accounts", unless it locks the rows (`.for('update')`). */
+function drizzleSelectTable(call: ts.CallExpression): string | undefined {
+  let table: string | undefined;
+  for (let node: ts.Expression = call; ts.isCallExpression(node) && ts.isPropertyAccessExpression(node.expression); node = node.expression.expression) {
+    const method = node.expression.name.text;
+    if (method === 'for') return undefined;
+    const inner = node.expression.expression;
+    if (method === 'from' && node.arguments.length === 1 && ts.isIdentifier(node.arguments[0]!) && ts.isCallExpression(inner) && methodName(inner) === 'select') table = node.arguments[0].text.toLowerCase();
+  }
+  return table;
+}
+
+/**
+ * Drizzle `db.update(accounts).set({ balance: account.balance - amount }).where(...)`: a write of the table
+ * read, unless its where compares a version column or the written field itself (an optimistic check).
+ */
+function drizzleWrite(read: Read, write: ts.CallExpression): string | undefined {
+  const changes = write.arguments[0];
+  if (methodName(write) !== 'set' || !changes || !ts.isObjectLiteralExpression(changes) || !ts.isPropertyAccessExpression(write.expression)) return undefined;
+  const update = write.expression.expression;
+  const table = ts.isCallExpression(update) && methodName(update) === 'update' ? update.arguments[0] : undefined;
+  if (!table || !ts.isIdentifier(table) || table.text.toLowerCase() !== read.model) return undefined;
+  const where = ts.isPropertyAccessExpression(write.parent) && write.parent.name.text === 'where' && ts.isCallExpression(write.parent.parent) ? write.parent.parent : undefined;
+  const compared = new Set((where ? findNodes(where, ts.isPropertyAccessExpression) : []).filter((p) => p.expression.getText() === table.text).map((p) => p.name.text));
+  for (const prop of changes.properties) {
+    if (!ts.isPropertyAssignment(prop) || !derived(read, prop.initializer, prop.name.getText())) continue;
+    const field = prop.name.getText();
+    return [...compared].some((c) => VERSION_KEY.test(c) || c === field) ? undefined : field;
+  }
+  return undefined;
+}
+
 function ormWrite(read: Read, write: ts.CallExpression, fn: ts.FunctionLikeDeclaration): string | undefined {
+  const drizzle = drizzleWrite(read, write);
+  if (drizzle) return drizzle;
   const method = methodName(write);
   if (!method || !WRITES.has(method) || !ts.isPropertyAccessExpression(write.expression)) return undefined;
   const onRecord = write.expression.expression.getText() === read.record;

@@ -24,7 +24,7 @@ export default defineProbe({
     confidence: 'medium',
     description: 'Consecutive awaited writes to two or more different tables, at least one holding orders, payments, invoices, ledger entries or stock, run one after the other in the same block with no transaction around them.',
     impact: 'A crash, timeout or error between the writes leaves an order without its items or stock change, or an invoice marked paid with no ledger entry: books that no longer add up and need hand repair.',
-    remediation: 'Run the writes in one transaction (`prisma.$transaction`, `dataSource.transaction`, `sequelize.transaction(async (t) => ...)` with `{ transaction: t }`, a Mongoose session, `BEGIN … COMMIT` on one pooled client), or use a nested create so the database applies them atomically.',
+    remediation: 'Run the writes in one transaction (`prisma.$transaction`, `dataSource.transaction`, Drizzle `db.transaction(async (tx) => ...)`, `sequelize.transaction(async (t) => ...)` with `{ transaction: t }`, a Mongoose session, `BEGIN … COMMIT` on one pooled client), or use a nested create so the database applies them atomically.',
     effort: 'hours',
   },
   scope: 'file',
@@ -62,7 +62,7 @@ function writeOf(statement: ts.Statement): string | undefined {
   if (!expr || !ts.isAwaitExpression(expr) || !ts.isCallExpression(expr.expression)) return undefined;
   const call = expr.expression;
   if (!ts.isPropertyAccessExpression(call.expression)) return undefined;
-  const chained = chainWrite(call);
+  const chained = chainWrite(call) ?? drizzleWrite(call);
   if (chained) return chained;
   const method = call.expression.name.text;
   if (method === 'query') return SQL_WRITE.exec(stringValue(call.arguments[0]) ?? '')?.[1];
@@ -85,6 +85,27 @@ function chainWrite(call: ts.CallExpression): string | undefined {
     if (CHAIN_WRITES.test(method)) writes = true;
   }
   return writes ? target : undefined;
+}
+
+/** Drizzle builders and the call that must follow each: `insert(t).values(...)`, `update(t).set(...)`, `delete(t).where(...)`. */
+const DRIZZLE_WRITES: Readonly<Record<string, string>> = { insert: 'values', update: 'set', delete: 'where' };
+
+/**
+ * The table a Drizzle write changes: `db.insert(orders).values(...).returning()` → orders. The table is an
+ * imported table object, not a string or an options object (knex, Sequelize, Prisma); writes through the
+ * `tx` of `db.transaction(async (tx) => ...)` sit in a block the caller already skips.
+ */
+function drizzleWrite(call: ts.CallExpression): string | undefined {
+  let next: string | undefined;
+  for (let node: ts.Expression = call; ts.isCallExpression(node) && ts.isPropertyAccessExpression(node.expression); node = node.expression.expression) {
+    const method = node.expression.name.text;
+    const table = node.arguments[0];
+    if (DRIZZLE_WRITES[method] && DRIZZLE_WRITES[method] === next && node.arguments.length === 1 && table && (ts.isIdentifier(table) || ts.isPropertyAccessExpression(table))) {
+      return table.getText().split('.').at(-1);
+    }
+    next = method;
+  }
+  return undefined;
 }
 
 /** An options argument naming a transaction or session: `{ transaction: t }`, `{ transaction }`, `{ session }`. */

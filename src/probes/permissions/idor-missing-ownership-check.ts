@@ -141,6 +141,8 @@ function recordAccess(call: ts.CallExpression, params: ReadonlySet<string>): Acc
   const method = methodName(call) ?? '';
   const callee = call.expression;
   if (!ts.isPropertyAccessExpression(callee)) return undefined;
+  const drizzle = drizzleAccess(call, params);
+  if (drizzle) return drizzle;
   const [first, second] = call.arguments;
   let byUrl = BY_ID.has(method) && first !== undefined && !ts.isObjectLiteralExpression(first) && fromUrl(first, params);
   if (!byUrl && BY_WHERE.has(method)) {
@@ -167,6 +169,31 @@ function recordAccess(call: ts.CallExpression, params: ReadonlySet<string>): Acc
   const target = chained ?? (ts.isCallExpression(callee.expression) ? (callee.expression.arguments[0]?.getText() ?? '') : callee.expression.getText());
   const model = (/[\w$]+$/.exec(target)?.[0] ?? '').replace(/(?:Repo|Repository|Model|Collection)$/i, '').toLowerCase();
   return model ? { call, model, write: /update|delete|destroy|remove|upsert|patch/i.test(method) || laterInChain(call).some((m) => CHAIN_WRITE.test(m)) } : undefined;
+}
+
+/** Drizzle's filter on one key column: `eq(documents.id, id)` → documents, with the compared value. */
+function drizzleIdFilter(filter: ts.Expression | undefined): { table: string; value: ts.Expression } | undefined {
+  if (!filter || !ts.isCallExpression(filter) || filter.expression.getText() !== 'eq' || filter.arguments.length !== 2) return undefined;
+  const [column, value] = filter.arguments;
+  if (!column || !value || !ts.isPropertyAccessExpression(column) || !ID_KEY.test(column.name.text) || !ts.isIdentifier(column.expression)) return undefined;
+  return { table: column.expression.text, value };
+}
+
+/**
+ * Drizzle lookups by a URL id alone: `db.select().from(t).where(eq(t.id, id))`, `db.update(t).set(...).where(...)`,
+ * `db.delete(t).where(...)`, `db.query.t.findFirst({ where: eq(t.id, id) })`. An `and(...)` filter may hold the owner and is left alone.
+ */
+function drizzleAccess(call: ts.CallExpression, params: ReadonlySet<string>): Access | undefined {
+  const method = methodName(call) ?? '';
+  const options = call.arguments[0];
+  const filter = method === 'where' ? drizzleIdFilter(options) : /^findFirst$/.test(method) && options && ts.isObjectLiteralExpression(options) ? drizzleIdFilter(propertyOf(options, 'where')) : undefined;
+  if (!filter || !fromUrl(filter.value, params) || !ts.isPropertyAccessExpression(call.expression)) return undefined;
+  const builders: string[] = [];
+  for (let node: ts.Expression = call.expression.expression; ts.isCallExpression(node) && ts.isPropertyAccessExpression(node.expression); node = node.expression.expression) {
+    if (node.arguments[0]?.getText() === filter.table) builders.push(node.expression.name.text);
+  }
+  const onTable = method === 'findFirst' ? call.expression.expression.getText().endsWith(`.query.${filter.table}`) : builders.some((b) => /^(?:from|update|delete)$/.test(b));
+  return onTable ? { call, model: filter.table.toLowerCase(), write: builders.some((b) => b === 'update' || b === 'delete') } : undefined;
 }
 
 /** Methods called on the result of `call` further along its chain: `.findById(id).patch({...})` → [patch]. */

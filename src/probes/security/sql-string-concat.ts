@@ -8,6 +8,8 @@ const RAW_SQL_METHODS = new Set(['query', 'execute', 'raw', '$queryRawUnsafe', '
 const SQL_KEYWORD = /\b(select|insert|update|delete|from|where|order by|values)\b/i;
 /** Knex/Objection fragment builders: their text is a clause (`${sort} ${dir}`), with no keyword of its own. */
 const FRAGMENT_METHODS = new Set(['whereRaw', 'orWhereRaw', 'andWhereRaw', 'orderByRaw', 'havingRaw', 'orHavingRaw', 'joinRaw', 'fromRaw', 'selectRaw', 'groupByRaw', 'onRaw']);
+/** Drizzle's (and Kysely's) `sql.raw(text)`: an unescaped fragment placed into a query (`.orderBy(sql.raw(...))`, `.where(sql.raw(...))`). */
+const RAW_FRAGMENT_CALLEE = /^sql\.raw$/;
 
 export default defineProbe({
   meta: {
@@ -19,7 +21,7 @@ export default defineProbe({
     agent: 'security-auditor',
     cwe: 'CWE-89',
     confidence: 'high',
-    description: 'A SQL statement, or a raw Knex/Objection clause (`whereRaw`, `orderByRaw`, `havingRaw`, `joinRaw`), is concatenated or interpolated with request data and run as raw SQL.',
+    description: 'A SQL statement, or a raw Knex/Objection clause (`whereRaw`, `orderByRaw`, `havingRaw`, `joinRaw`) or Drizzle/Kysely `sql.raw(...)` fragment, is concatenated or interpolated with request data and run as raw SQL.',
     impact: 'An attacker can read, change or delete any data the database user can reach (SQL injection).',
     remediation: 'Pass values as bound parameters ($1 / ? placeholders) or use the ORM’s tagged-template API; never splice input into SQL text.',
     effort: 'hours',
@@ -32,7 +34,7 @@ export default defineProbe({
         .filter((call) => {
           const first = call.arguments[0];
           if (!first || !isBuiltString(first)) return false;
-          if (!FRAGMENT_METHODS.has(methodName(call) ?? '') && !SQL_KEYWORD.test(first.getText())) return false;
+          if (!isFragmentBuilder(call) && !SQL_KEYWORD.test(first.getText())) return false;
           const fn = enclosingFunction(call);
           const scope = new TaintScope(fn);
           // A template is judged by its pieces: `${column}` picked from a fixed list is not input.
@@ -43,6 +45,10 @@ export default defineProbe({
     );
   },
 });
+
+function isFragmentBuilder(call: ts.CallExpression): boolean {
+  return FRAGMENT_METHODS.has(methodName(call) ?? '') || RAW_FRAGMENT_CALLEE.test(calleeName(call));
+}
 
 /** A string assembled at run time: template with substitutions, or `+` concatenation. */
 function isBuiltString(node: ts.Expression): boolean {

@@ -34,7 +34,7 @@ export default defineProbe({
     phase: 3,
     agent: 'code-auditor',
     confidence: 'medium',
-    description: 'An order, payment, booking, job or similar record gets a new status (`status: \'shipped\'`, `order.status = \'REFUNDED\'`) in a function that never reads or checks its current status, in code or in the update’s where clause.',
+    description: 'An order, payment, booking, job or similar record gets a new status (`status: \'shipped\'`, `order.status = \'REFUNDED\'`) in a function that never reads or checks its current status, in code or in the update’s where clause (Prisma, TypeORM, Sequelize, Mongoose, Objection/Knex, Drizzle `update(t).set(...)`).',
     impact: 'Illegal transitions go through: a refunded order gets shipped, a cancelled booking is confirmed by a late webhook, a paid invoice is paid again, and the data no longer tells what really happened.',
     remediation: 'Guard each transition: put the allowed previous status in the where clause (`where: { id, status: \'paid\' }`) and treat zero updated rows as a conflict, or check it through one transition table or a state-machine library.',
     effort: 'hours',
@@ -57,6 +57,13 @@ function checkFile(ctx: ProbeContext, file: SourceFile): Hit[] {
     hits.push({ file, line: lineOf(node), message: `${entity} ${key} is set to ${value} without checking its current ${key}: any previous state, including a final one, is overwritten.` });
   };
   for (const call of findNodes(sf, ts.isCallExpression)) {
+    const drizzle = drizzleSet(call);
+    if (drizzle) {
+      for (const prop of drizzle.data.properties) {
+        if (ts.isPropertyAssignment(prop) && STATUS_KEY.test(prop.name.getText()) && isFixedState(prop.initializer)) report(prop, drizzle.table, prop.name.getText(), prop.initializer.getText(), call);
+      }
+      continue;
+    }
     const method = methodName(call);
     if (!method || !WRITES.has(method) || !ts.isPropertyAccessExpression(call.expression)) continue;
     // `prisma.order.update(...)` → order; `Order.query().findById(id).patch(...)`, `knex('orders').update(...)` → the chain's model or table.
@@ -84,6 +91,21 @@ function checkFile(ctx: ProbeContext, file: SourceFile): Hit[] {
     if (sql && LIFECYCLE.test(sql[1]!) && !new RegExp(`\\bwhere\\b[\\s\\S]*\\b${sql[2]}\\b`, 'i').test(literal.text)) report(literal, sql[1]!, sql[2]!, `'${sql[3]}'`);
   }
   return hits;
+}
+
+/**
+ * Drizzle `db.update(orders).set({ status: 'shipped' })` (or `tx.update(...)`): the table is the argument of
+ * `update`, the changes are those of `set`. Its where clause (`eq(orders.status, 'paid')`) is read by checksStatus.
+ */
+function drizzleSet(call: ts.CallExpression): { table: string; data: ts.ObjectLiteralExpression } | undefined {
+  const data = call.arguments[0];
+  if (methodName(call) !== 'set' || !data || !ts.isObjectLiteralExpression(data) || !ts.isPropertyAccessExpression(call.expression)) return undefined;
+  const update = call.expression.expression;
+  if (!ts.isCallExpression(update) || methodName(update) !== 'update' || update.arguments.length !== 1) return undefined;
+  const table = update.arguments[0]!;
+  if (!ts.isIdentifier(table) && !ts.isPropertyAccessExpression(table)) return undefined;
+  const name = table.getText().split('.').at(-1) ?? '';
+  return LIFECYCLE.test(name) ? { table: name, data } : undefined;
 }
 
 /** `'shipped'` or `OrderStatus.SHIPPED`: a fixed target state, not a value passed through. */

@@ -23,7 +23,7 @@ export default defineProbe({
     agent: 'code-auditor',
     cwe: 'CWE-770',
     confidence: 'medium',
-    description: 'A GET route handler (or a Next.js page, or the service method a GET handler delegates to) loads a list from the database with no limit (Prisma findMany without take, find/findAll without limit, an Objection `Model.query()` without page/limit, SELECT without LIMIT).',
+    description: 'A GET route handler (or a Next.js page, or the service method a GET handler delegates to) loads a list from the database with no limit (Prisma findMany without take, find/findAll without limit, an Objection `Model.query()` without page/limit, a Drizzle `db.select().from(t)` without `.limit()`, SELECT without LIMIT).',
     impact: 'Response time, memory and database load grow with the table: one large tenant or a scraper can slow or crash the API for everyone.',
     remediation: 'Page the query (take/limit with a capped page size, or cursor pagination) and return a next-page cursor.',
     effort: 'hours',
@@ -60,6 +60,7 @@ function unboundedQuery(call: ts.CallExpression): string | undefined {
   if (method === 'select' && isKnexRoot(callee.expression) && !chainBelow(callee.expression).some((name) => CHAIN_BOUNDS.has(name))) {
     return `${receiver}.select(...)`;
   }
+  if (method === 'from') return drizzleUnboundedSelect(call, callee);
   // Objection: `Order.query()` (optionally `.where(...)`, `.withGraphFetched(...)`) resolves to every matching row.
   if (method === 'query' && ts.isIdentifier(callee.expression) && /^[A-Z]/.test(callee.expression.text) && call.arguments.length <= 1) {
     const above = chainAbove(call);
@@ -79,6 +80,41 @@ function unboundedQuery(call: ts.CallExpression): string | undefined {
     if (/\[Op\.between\]|\$between\b|\bBetween\(/.test(filter.getText())) return undefined;
   }
   return `${receiver}.${method}(${call.arguments.length ? '...' : ''})`;
+}
+
+/** Drizzle aggregate helpers and SQL aggregates in a select's fields: one row per group, not the table. */
+const DRIZZLE_AGGREGATE = /\b(?:count|countDistinct|sum|sumDistinct|avg|avgDistinct|min|max)\s*\(|`[^`]*\b(?:count|sum|avg|min|max)\s*\(/i;
+/** A column that identifies one row: `eq(products.id, id)`. */
+const DRIZZLE_UNIQUE_EQ = /\beq\(\s*[\w.]+\.(?:id|uuid|slug|email|username)\s*,/;
+
+/**
+ * Drizzle `db.select(...).from(table)` (optionally `.where(...)`, `.orderBy(...)`, joins) resolves to every
+ * matching row. Bounded by `.limit(...)` later in the chain, a where on one row's key, an id list
+ * (`inArray`), aggregate fields, or use as a subquery. Knex's `knex.select().from('t')` is judged at `select`.
+ */
+function drizzleUnboundedSelect(call: ts.CallExpression, callee: ts.PropertyAccessExpression): string | undefined {
+  const select = callee.expression;
+  const table = call.arguments[0];
+  if (!ts.isCallExpression(select) || !/^select(?:Distinct)?$/.test(expressionName(select.expression).split('.').at(-1) ?? '')) return undefined;
+  if (!table || !(ts.isIdentifier(table) || ts.isPropertyAccessExpression(table)) || REFERENCE_TABLE.test(table.getText())) return undefined;
+  if (!ts.isPropertyAccessExpression(select.expression) || isKnexRoot(select.expression.expression)) return undefined;
+  const above = chainAbove(call);
+  if (above.some((name) => CHAIN_BOUNDS.has(name) || name === 'as') || isArgument(call)) return undefined;
+  if (select.arguments.some((fields) => DRIZZLE_AGGREGATE.test(fields.getText()))) return undefined;
+  const where = chainCalls(call).find((c) => ts.isPropertyAccessExpression(c.expression) && c.expression.name.text === 'where');
+  if (where && (DRIZZLE_UNIQUE_EQ.test(where.getText()) || /\binArray\(/.test(where.getText()))) return undefined;
+  return `${expressionName(select.expression.expression)}.select().from(${table.getText()})`;
+}
+
+/** The calls chained onto a call: `x.from(t).where(w).orderBy(o)` seen from `from` → where, orderBy. */
+function chainCalls(call: ts.CallExpression): ts.CallExpression[] {
+  const calls: ts.CallExpression[] = [];
+  let node: ts.Node = call;
+  while (ts.isPropertyAccessExpression(node.parent) && ts.isCallExpression(node.parent.parent)) {
+    calls.push(node.parent.parent);
+    node = node.parent.parent;
+  }
+  return calls;
 }
 
 /**
