@@ -1,5 +1,5 @@
 import type { ProbeContext } from '../context.js';
-import { endLineOf, findNodes, isFunctionLike, lineOf, methodName, propertyOf, stringValue, ts, walkNodes } from '../support/ast.js';
+import { chainAbove, endLineOf, findNodes, isFunctionLike, lineOf, methodName, propertyOf, stringValue, ts, walkNodes } from '../support/ast.js';
 import { routeIsAuthenticated, staffOnly } from '../support/auth.js';
 import { declaredModels, queryChainTarget } from '../support/models.js';
 import { serverActions } from '../support/server-actions.js';
@@ -168,7 +168,7 @@ function recordAccess(call: ts.CallExpression, params: ReadonlySet<string>): Acc
   // `getRepository(Order).findOne(...)` names its entity in the argument; `Order.query().findById(id)` and `knex('orders')` start the chain with it.
   const target = chained ?? (ts.isCallExpression(callee.expression) ? (callee.expression.arguments[0]?.getText() ?? '') : callee.expression.getText());
   const model = (/[\w$]+$/.exec(target)?.[0] ?? '').replace(/(?:Repo|Repository|Model|Collection)$/i, '').toLowerCase();
-  return model ? { call, model, write: /update|delete|destroy|remove|upsert|patch/i.test(method) || laterInChain(call).some((m) => CHAIN_WRITE.test(m)) } : undefined;
+  return model ? { call, model, write: /update|delete|destroy|remove|upsert|patch/i.test(method) || chainAbove(call).some((m) => CHAIN_WRITE.test(m)) } : undefined;
 }
 
 /** Drizzle's filter on one key column: `eq(documents.id, id)` → documents, with the compared value. */
@@ -194,17 +194,6 @@ function drizzleAccess(call: ts.CallExpression, params: ReadonlySet<string>): Ac
   }
   const onTable = method === 'findFirst' ? call.expression.expression.getText().endsWith(`.query.${filter.table}`) : builders.some((b) => /^(?:from|update|delete)$/.test(b));
   return onTable ? { call, model: filter.table.toLowerCase(), write: builders.some((b) => b === 'update' || b === 'delete') } : undefined;
-}
-
-/** Methods called on the result of `call` further along its chain: `.findById(id).patch({...})` → [patch]. */
-function laterInChain(call: ts.CallExpression): string[] {
-  const methods: string[] = [];
-  let node: ts.Node = call;
-  while (ts.isPropertyAccessExpression(node.parent) && ts.isCallExpression(node.parent.parent) && node.parent.parent.expression === node.parent) {
-    methods.push(node.parent.name.text);
-    node = node.parent.parent;
-  }
-  return methods;
 }
 
 /** Models with an owner column (Prisma, Mongoose, TypeORM), or (without a declaration for the model) a name that is usually owned. */

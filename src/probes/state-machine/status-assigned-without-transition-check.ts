@@ -1,6 +1,6 @@
 import type { SourceFile } from '../../repo/view.js';
 import type { ProbeContext } from '../context.js';
-import { enclosingFunction, expressionName, findNodes, lineOf, methodName, propertyOf, stringValue, ts } from '../support/ast.js';
+import { chainTop, enclosingFunction, expressionName, findNodes, lineOf, methodName, propertyOf, stringValue, ts } from '../support/ast.js';
 import { queryChainTarget } from '../support/models.js';
 import { sourcesOf } from '../support/request-flow.js';
 import { defineProbe, type Hit } from '../types.js';
@@ -202,13 +202,6 @@ function whereVariableFiltersStatus(write: ts.CallExpression, key: string): bool
   const fn = enclosingFunction(write);
   if (!name || !ts.isIdentifier(name) || !fn) return false;
   return scopesUp(fn).some((scope) => sourcesOf(name.text, scope.body!).some((init) => [init, ...findNodes(init, ts.isObjectLiteralExpression)].some((obj) => ts.isObjectLiteralExpression(obj) && hasKey(obj, key))));
-}
-
-/** The outermost call of the fluent chain a call belongs to: `Model.query().where(...).patch(...)`. */
-function chainTop(call: ts.CallExpression): ts.CallExpression {
-  let top = call;
-  while (ts.isPropertyAccessExpression(top.parent) && ts.isCallExpression(top.parent.parent) && top.parent.parent.expression === top.parent) top = top.parent.parent;
-  return top;
 }
 
 /**

@@ -118,15 +118,39 @@ export function methodName(call: ts.CallExpression): string | undefined {
   return undefined;
 }
 
-/** Method names chained after a call, innermost first: `Order.query().where(...).limit(20)` → where, limit. */
-export function chainAbove(call: ts.CallExpression): string[] {
-  const names: string[] = [];
-  let node: ts.Node = call;
-  while (ts.isPropertyAccessExpression(node.parent) && ts.isCallExpression(node.parent.parent)) {
-    names.push(node.parent.name.text);
+/**
+ * The calls chained onto an expression, innermost first: `Order.query().where(...).limit(20)` seen from
+ * `query()` → the where call, the limit call. A member passed as an argument (`f(q.rows)`) ends the chain.
+ */
+export function chainCallsAbove(expr: ts.Expression): ts.CallExpression[] {
+  const calls: ts.CallExpression[] = [];
+  let node: ts.Node = expr;
+  while (ts.isPropertyAccessExpression(node.parent) && node.parent.expression === node && ts.isCallExpression(node.parent.parent) && node.parent.parent.expression === node.parent) {
+    calls.push(node.parent.parent);
     node = node.parent.parent;
   }
+  return calls;
+}
+
+/** Method names chained after an expression, innermost first: `Order.query().where(...).limit(20)` → where, limit. */
+export function chainAbove(expr: ts.Expression): string[] {
+  return chainCallsAbove(expr).map((call) => (call.expression as ts.PropertyAccessExpression).name.text);
+}
+
+/** Method names chained before an expression, outermost first: `qb.where(w).take(10)` → take, where. */
+export function chainBelow(expr: ts.Expression): string[] {
+  const names: string[] = [];
+  for (let node = expr; ts.isCallExpression(node) && ts.isPropertyAccessExpression(node.expression); node = node.expression.expression) {
+    names.push(node.expression.name.text);
+  }
   return names;
+}
+
+/** The outermost call of the fluent chain an expression starts: what gets awaited or assigned. */
+export function chainTop(call: ts.CallExpression): ts.CallExpression;
+export function chainTop(expr: ts.Expression): ts.Expression;
+export function chainTop(expr: ts.Expression): ts.Expression {
+  return chainCallsAbove(expr).at(-1) ?? expr;
 }
 
 export function stringValue(node: ts.Node | undefined): string | undefined {

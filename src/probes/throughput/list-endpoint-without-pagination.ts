@@ -1,4 +1,4 @@
-import { chainAbove, enclosingFunction, expressionName, findNodes, lineOf, propertyOf, stringValue, ts } from '../support/ast.js';
+import { chainAbove, chainBelow, chainCallsAbove, chainTop, enclosingFunction, expressionName, findNodes, lineOf, propertyOf, stringValue, ts } from '../support/ast.js';
 import { readScopes } from '../support/read-scopes.js';
 import { defineProbe, type Hit } from '../types.js';
 
@@ -101,20 +101,9 @@ function drizzleUnboundedSelect(call: ts.CallExpression, callee: ts.PropertyAcce
   const above = chainAbove(call);
   if (above.some((name) => CHAIN_BOUNDS.has(name) || name === 'as') || isArgument(call)) return undefined;
   if (select.arguments.some((fields) => DRIZZLE_AGGREGATE.test(fields.getText()))) return undefined;
-  const where = chainCalls(call).find((c) => ts.isPropertyAccessExpression(c.expression) && c.expression.name.text === 'where');
+  const where = chainCallsAbove(call).find((c) => ts.isPropertyAccessExpression(c.expression) && c.expression.name.text === 'where');
   if (where && (DRIZZLE_UNIQUE_EQ.test(where.getText()) || /\binArray\(/.test(where.getText()))) return undefined;
   return `${expressionName(select.expression.expression)}.select().from(${table.getText()})`;
-}
-
-/** The calls chained onto a call: `x.from(t).where(w).orderBy(o)` seen from `from` → where, orderBy. */
-function chainCalls(call: ts.CallExpression): ts.CallExpression[] {
-  const calls: ts.CallExpression[] = [];
-  let node: ts.Node = call;
-  while (ts.isPropertyAccessExpression(node.parent) && ts.isCallExpression(node.parent.parent)) {
-    calls.push(node.parent.parent);
-    node = node.parent.parent;
-  }
-  return calls;
 }
 
 /**
@@ -130,29 +119,11 @@ function runLine(call: ts.CallExpression): number | undefined {
   const name = decl.name.text;
   let awaited: number | undefined;
   for (const use of findNodes(fn.body, (n): n is ts.Identifier => ts.isIdentifier(n) && n.text === name && n !== decl.name)) {
-    if (chainedOn(use).some((method) => CHAIN_BOUNDS.has(method) || OBJECTION_BOUNDS.has(method))) return undefined;
+    if (chainAbove(use).some((method) => CHAIN_BOUNDS.has(method) || OBJECTION_BOUNDS.has(method))) return undefined;
     const used = chainTop(use);
     if (awaited === undefined && (ts.isAwaitExpression(used.parent) || ts.isReturnStatement(used.parent))) awaited = lineOf(used);
   }
   return awaited ?? lineOf(call);
-}
-
-/** `q.where(a).limit(5)` seen from `q` → where, limit. */
-function chainedOn(expr: ts.Expression): string[] {
-  const names: string[] = [];
-  let node: ts.Node = expr;
-  while (ts.isPropertyAccessExpression(node.parent) && node.parent.expression === node && ts.isCallExpression(node.parent.parent)) {
-    names.push(node.parent.name.text);
-    node = node.parent.parent;
-  }
-  return names;
-}
-
-/** `Order.query().where(...)` seen from any of its calls → the outermost call, the one that is awaited or assigned. */
-function chainTop(expr: ts.Expression): ts.Expression {
-  let top: ts.Expression = expr;
-  while (ts.isPropertyAccessExpression(top.parent) && top.parent.expression === top && ts.isCallExpression(top.parent.parent)) top = top.parent.parent;
-  return top;
 }
 
 /** A model class, a repository, an entity manager or a Mongo collection: not an array or a service. */
@@ -179,22 +150,12 @@ function isKnexRoot(expr: ts.Expression): boolean {
   return ts.isCallExpression(node) && /^(?:knex|db|trx)$/.test(node.expression.getText()) && stringValue(node.arguments[0]) !== undefined;
 }
 
-
 /** A query chain passed to another call (`whereIn('id', Sub.query().select('id'))`): a subquery, not a result. */
 function isArgument(call: ts.CallExpression): boolean {
   let node: ts.Node = call;
   while (ts.isPropertyAccessExpression(node.parent) && ts.isCallExpression(node.parent.parent)) node = node.parent.parent;
   const parent = node.parent;
   return (ts.isCallExpression(parent) && parent.arguments.includes(node as ts.Expression)) || ts.isPropertyAccessExpression(parent);
-}
-
-/** Method names chained before an expression: `qb.where(w).take(10)` → take, where. */
-function chainBelow(expr: ts.Expression): string[] {
-  const names: string[] = [];
-  for (let node = expr; ts.isCallExpression(node) && ts.isPropertyAccessExpression(node.expression); node = node.expression.expression) {
-    names.push(node.expression.name.text);
-  }
-  return names;
 }
 
 function isStringLike(node: ts.Node): node is ts.StringLiteral | ts.NoSubstitutionTemplateLiteral | ts.TemplateExpression {

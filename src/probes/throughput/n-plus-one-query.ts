@@ -1,6 +1,6 @@
 import type { SourceFile } from '../../repo/view.js';
 import type { ProbeContext } from '../context.js';
-import { enclosingFunction, expressionName, findNodes, lineOf, methodName, stringValue, ts } from '../support/ast.js';
+import { chainTop, enclosingFunction, expressionName, findNodes, lineOf, methodName, stringValue, ts } from '../support/ast.js';
 import { defineProbe, type Hit } from '../types.js';
 
 /** Reads that fetch rows: one per loop iteration is the N of N+1. */
@@ -52,13 +52,6 @@ function rowsSource(expr: ts.Expression, fn: ts.FunctionLikeDeclaration): string
   if (!init || !ts.isCallExpression(init)) return undefined;
   if (objectionRead(init)) return name;
   return READS.has(methodName(init) ?? '') || (methodName(init) === 'query' && SELECT.test(stringValue(init.arguments[0]) ?? '')) ? name : undefined;
-}
-
-/** `User.findById(id).lean()` → the whole chain, which is what gets awaited. */
-function chainTop(call: ts.CallExpression): ts.Expression {
-  let top: ts.Expression = call;
-  while (ts.isPropertyAccessExpression(top.parent) && ts.isCallExpression(top.parent.parent)) top = top.parent.parent;
-  return top;
 }
 
 function isRead(call: ts.CallExpression): boolean {

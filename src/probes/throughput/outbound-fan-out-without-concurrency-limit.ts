@@ -1,6 +1,6 @@
 import type { SourceFile } from '../../repo/view.js';
 import type { ProbeContext } from '../context.js';
-import { enclosingFunction, expressionName, findNodes, isFunctionLike, lineOf, methodName, ts } from '../support/ast.js';
+import { chainBelow, enclosingFunction, expressionName, findNodes, isFunctionLike, lineOf, methodName, ts } from '../support/ast.js';
 import { defineProbe, type Hit } from '../types.js';
 
 /** Calls that return rows: the list whose length nobody bounds. */
@@ -59,15 +59,7 @@ function rowsFromQuery(list: ts.Expression): string | undefined {
   const decl = findNodes(fn.body, ts.isVariableDeclaration).find((d) => ts.isIdentifier(d.name) && d.name.text === list.text);
   const init = decl?.initializer;
   if (!init || !ts.isAwaitExpression(init) || !ts.isCallExpression(init.expression)) return undefined;
-  return chainMethods(init.expression).some((method) => ROW_SOURCES.has(method)) ? list.text : undefined;
-}
-
-function chainMethods(call: ts.CallExpression): string[] {
-  const names: string[] = [];
-  for (let node: ts.Expression = call; ts.isCallExpression(node) && ts.isPropertyAccessExpression(node.expression); node = node.expression.expression) {
-    names.push(node.expression.name.text);
-  }
-  return names;
+  return chainBelow(init.expression).some((method) => ROW_SOURCES.has(method)) ? list.text : undefined;
 }
 
 /** The outbound call the callback itself makes; one wrapped in another function (`limit(() => send(r))`) is throttled by it. */
