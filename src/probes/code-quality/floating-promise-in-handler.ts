@@ -2,7 +2,7 @@ import type { SourceFile } from '../../repo/view.js';
 import type { ProbeContext } from '../context.js';
 import { calleeName, findNodes, isFunctionLike, lineOf, methodName, ts, walkNodes } from '../support/ast.js';
 import { uniqueHandlers } from '../support/handlers.js';
-import { moduleKey, resolveImport } from '../support/imports.js';
+import { projectModule, relativeImports } from '../support/imports.js';
 import { SCHEDULER_NEEDLES, scheduledJobs } from '../support/schedulers.js';
 import { defineProbe, type Hit } from '../types.js';
 
@@ -160,55 +160,16 @@ function localAsyncFunctions(sf: ts.SourceFile, handler: ts.FunctionLikeDeclarat
 
 /**
  * Names imported from the project's own modules that are declared `async` there: ES imports
- * (`import { moderate } from '../services/moderation.js'`) and CommonJS requires
- * (`const { sendEmail } = require('../services')`, `const services = require('../services')` called as `services.sendEmail`).
+ * (`import { moderate } from '../services/moderation.js'`, `import * as services from '../services'`) and CommonJS
+ * requires (`const { sendEmail } = require('../services')`, `const services = require('../services')` called as `services.sendEmail`).
  */
 function importedAsyncFunctions(ctx: ProbeContext, file: SourceFile): Set<string> {
   const names = new Set<string>();
-  const sf = ctx.ast(file);
-  for (const imp of sf.statements.filter(ts.isImportDeclaration)) {
-    const spec = ts.isStringLiteral(imp.moduleSpecifier) ? imp.moduleSpecifier.text : '';
-    const bindings = imp.importClause?.namedBindings;
-    if (!spec.startsWith('.') || !bindings || !ts.isNamedImports(bindings)) continue;
-    const declared = asyncFunctionsOfModule(ctx, file, spec);
-    for (const el of bindings.elements) if (declared.has((el.propertyName ?? el.name).text)) names.add(el.name.text);
-  }
-  for (const { binding, spec } of localRequires(sf)) {
-    const declared = asyncFunctionsOfModule(ctx, file, spec);
-    if (ts.isIdentifier(binding)) for (const name of declared) names.add(`${binding.text}.${name}`);
-    else for (const el of binding.elements) if (ts.isIdentifier(el.name) && declared.has(el.propertyName?.getText() ?? el.name.text)) names.add(el.name.text);
+  for (const [specifier, bound] of relativeImports(ctx.ast(file))) {
+    const target = projectModule(ctx, file.path, specifier);
+    const declared = target ? localAsyncFunctions(ctx.ast(target), undefined) : new Set<string>();
+    for (const [local, exported] of bound.named) if (declared.has(exported)) names.add(local);
+    for (const ns of bound.ns) for (const name of declared) names.add(`${ns}.${name}`);
   }
   return names;
-}
-
-/** `const x = require('./local')` and `const { a, b: c } = require('../local')` at the top of a file. */
-function localRequires(sf: ts.SourceFile): { binding: ts.Identifier | ts.ObjectBindingPattern; spec: string }[] {
-  return sf.statements.filter(ts.isVariableStatement).flatMap((statement) =>
-    statement.declarationList.declarations.flatMap((decl) => {
-      const init = decl.initializer;
-      if (!init || !ts.isCallExpression(init) || init.expression.getText() !== 'require') return [];
-      const spec = init.arguments[0] && ts.isStringLiteral(init.arguments[0]) ? init.arguments[0].text : '';
-      if (!spec.startsWith('.') || !(ts.isIdentifier(decl.name) || ts.isObjectBindingPattern(decl.name))) return [];
-      return [{ binding: decl.name, spec }];
-    }),
-  );
-}
-
-/** The async functions declared in the project file a relative specifier points at. */
-function asyncFunctionsOfModule(ctx: ProbeContext, from: SourceFile, spec: string): Set<string> {
-  const target = modulesByKey(ctx).get(resolveImport(from.path, spec));
-  return target ? localAsyncFunctions(ctx.ast(target), undefined) : new Set();
-}
-
-const moduleIndexes = new WeakMap<ProbeContext, Map<string, SourceFile>>();
-
-/** Each script by its module key (`src/services` for `src/services.js` and `src/services/index.js`), built once per audit. */
-function modulesByKey(ctx: ProbeContext): Map<string, SourceFile> {
-  let index = moduleIndexes.get(ctx);
-  if (!index) {
-    index = new Map();
-    for (const file of ctx.scripts()) if (!index.has(moduleKey(file.path))) index.set(moduleKey(file.path), file);
-    moduleIndexes.set(ctx, index);
-  }
-  return index;
 }

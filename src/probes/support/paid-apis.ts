@@ -2,7 +2,7 @@ import type { SourceFile } from '../../repo/view.js';
 import type { ProbeContext } from '../context.js';
 import { calleeName, enclosingFunction, findNodes, isFunctionLike, propertyOf, stringValue, topLevelDeclarations, ts } from './ast.js';
 import { sourcesOf } from './request-flow.js';
-import { moduleKey, resolveImport } from './imports.js';
+import { projectModule, relativeImports } from './imports.js';
 
 /** Calls that cost money per request, by callee name, with the provider they bill. */
 const PAID_CALLS: readonly [RegExp, string][] = [
@@ -121,30 +121,11 @@ export function paidHelperCalled(ctx: ProbeContext, file: SourceFile, call: ts.C
   const name = call.expression.text;
   const local = paidHelpersOf(ctx, file).get(name);
   if (local) return local;
-  const origin = importedFrom(ctx.ast(file), name);
-  if (!origin) return undefined;
-  const target = resolveImport(file.path, origin.specifier);
-  const home = ctx.scripts([origin.exported]).find((candidate) => moduleKey(candidate.path) === target);
-  return home && paidHelpersOf(ctx, home).get(origin.exported);
-}
-
-/** The relative module a top-level `import`/`require` binds `name` from, and the name it has there. */
-function importedFrom(sf: ts.SourceFile, name: string): { specifier: string; exported: string } | undefined {
-  for (const statement of sf.statements) {
-    if (ts.isImportDeclaration(statement)) {
-      const specifier = stringValue(statement.moduleSpecifier);
-      const named = statement.importClause?.namedBindings;
-      const element = named && ts.isNamedImports(named) ? named.elements.find((el) => el.name.text === name) : undefined;
-      if (specifier?.startsWith('.') && element) return { specifier, exported: (element.propertyName ?? element.name).text };
-    }
-    if (!ts.isVariableStatement(statement)) continue;
-    for (const d of statement.declarationList.declarations) {
-      const init = d.initializer;
-      if (!init || !ts.isCallExpression(init) || init.expression.getText() !== 'require' || !ts.isObjectBindingPattern(d.name)) continue;
-      const specifier = stringValue(init.arguments[0]);
-      const element = d.name.elements.find((el) => ts.isIdentifier(el.name) && el.name.text === name);
-      if (specifier?.startsWith('.') && element) return { specifier, exported: element.propertyName?.getText() ?? name };
-    }
+  for (const [specifier, bound] of relativeImports(ctx.ast(file))) {
+    const exported = bound.named.get(name);
+    const home = exported === undefined ? undefined : projectModule(ctx, file.path, specifier);
+    if (home) return paidHelpersOf(ctx, home).get(exported!);
   }
   return undefined;
 }
+
