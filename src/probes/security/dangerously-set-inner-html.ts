@@ -10,7 +10,6 @@ const SANITIZER = /saniti[sz]e|purify|escape|xss|clean\w*html|safeHtml/i;
  * sanitises that binding itself.
  */
 const TEMPLATE_HTML = /\bv-html\s*=\s*"([^"]+)"|\bv-html\s*=\s*'([^']+)'|\{@html\s+([^}]+)\}/g;
-const COMPONENT_FILE = /\.(?:vue|svelte)$/;
 
 export default defineProbe({
   meta: {
@@ -34,7 +33,7 @@ export default defineProbe({
 });
 
 function componentFiles(ctx: ProbeContext): SourceFile[] {
-  return ctx.files(['other'], ['v-html', '{@html']).filter((file) => COMPONENT_FILE.test(file.path));
+  return ctx.components(['v-html', '{@html']);
 }
 
 /** Raw-HTML bindings of a component's template whose expression is neither a literal nor sanitised. */
