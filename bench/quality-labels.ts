@@ -94,7 +94,10 @@ export async function copyWithoutLabels(corpus: Corpus, dir: string): Promise<Co
     const text = await fs.readFile(path.join(corpus.root, file), 'utf8');
     const bare = text
       .split(/(?<=\n)/)
-      .map((line) => (LABEL.test(line.replace(/\r?\n$/, '')) ? line.slice(line.replace(/\r?\n$/, '').length) : line))
+      .map((line) => {
+        const text = line.replace(/\r?\n$/, '');
+        return LABEL.test(text) ? line.slice(text.length) : line;
+      })
       .join('');
     await fs.mkdir(path.dirname(path.join(dir, file)), { recursive: true });
     await fs.writeFile(path.join(dir, file), bare);
