@@ -1,6 +1,7 @@
 import type { SourceFile } from '../../repo/view.js';
 import type { ProbeContext } from '../context.js';
 import { calleeName, enclosingFunction, expressionName, findNodes, lineOf, methodName, propertyOf, ts } from '../support/ast.js';
+import { drizzleUpdate } from '../support/data-access.js';
 import { defineProbe, type Hit } from '../types.js';
 
 const READS = new Set(['findUnique', 'findUniqueOrThrow', 'findFirst', 'findFirstOrThrow', 'findOne', 'findOneBy', 'findOneOrFail', 'findOneByOrFail', 'findById', 'findByPk']);
@@ -119,11 +120,9 @@ function drizzleSelectTable(call: ts.CallExpression): string | undefined {
  * read, unless its where compares a version column or the written field itself (an optimistic check).
  */
 function drizzleWrite(read: Read, write: ts.CallExpression): string | undefined {
-  const changes = write.arguments[0];
-  if (methodName(write) !== 'set' || !changes || !ts.isObjectLiteralExpression(changes) || !ts.isPropertyAccessExpression(write.expression)) return undefined;
-  const update = write.expression.expression;
-  const table = ts.isCallExpression(update) && methodName(update) === 'update' ? update.arguments[0] : undefined;
-  if (!table || !ts.isIdentifier(table) || table.text.toLowerCase() !== read.model) return undefined;
+  const update = drizzleUpdate(write);
+  if (!update || !ts.isIdentifier(update.table) || update.table.text.toLowerCase() !== read.model) return undefined;
+  const { table, changes } = update as { table: ts.Identifier; changes: ts.ObjectLiteralExpression };
   const where = ts.isPropertyAccessExpression(write.parent) && write.parent.name.text === 'where' && ts.isCallExpression(write.parent.parent) ? write.parent.parent : undefined;
   const compared = new Set((where ? findNodes(where, ts.isPropertyAccessExpression) : []).filter((p) => p.expression.getText() === table.text).map((p) => p.name.text));
   for (const prop of changes.properties) {

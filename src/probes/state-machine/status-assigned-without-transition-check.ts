@@ -1,6 +1,7 @@
 import type { SourceFile } from '../../repo/view.js';
 import type { ProbeContext } from '../context.js';
 import { chainTop, enclosingFunction, expressionName, findNodes, lineOf, methodName, propertyOf, stringValue, ts } from '../support/ast.js';
+import { drizzleUpdate } from '../support/data-access.js';
 import { queryChainTarget } from '../support/models.js';
 import { sourcesOf } from '../support/request-flow.js';
 import { defineProbe, type Hit } from '../types.js';
@@ -98,14 +99,9 @@ function checkFile(ctx: ProbeContext, file: SourceFile): Hit[] {
  * `update`, the changes are those of `set`. Its where clause (`eq(orders.status, 'paid')`) is read by checksStatus.
  */
 function drizzleSet(call: ts.CallExpression): { table: string; data: ts.ObjectLiteralExpression } | undefined {
-  const data = call.arguments[0];
-  if (methodName(call) !== 'set' || !data || !ts.isObjectLiteralExpression(data) || !ts.isPropertyAccessExpression(call.expression)) return undefined;
-  const update = call.expression.expression;
-  if (!ts.isCallExpression(update) || methodName(update) !== 'update' || update.arguments.length !== 1) return undefined;
-  const table = update.arguments[0]!;
-  if (!ts.isIdentifier(table) && !ts.isPropertyAccessExpression(table)) return undefined;
-  const name = table.getText().split('.').at(-1) ?? '';
-  return LIFECYCLE.test(name) ? { table: name, data } : undefined;
+  const update = drizzleUpdate(call);
+  const name = update?.table.getText().split('.').at(-1) ?? '';
+  return update && LIFECYCLE.test(name) ? { table: name, data: update.changes } : undefined;
 }
 
 /** `'shipped'` or `OrderStatus.SHIPPED`: a fixed target state, not a value passed through. */

@@ -1,6 +1,6 @@
 import type { SourceFile } from '../../repo/view.js';
 import type { ProbeContext } from '../context.js';
-import { propertyOf, ts } from './ast.js';
+import { methodName, propertyOf, ts } from './ast.js';
 
 /** A function body that runs on behalf of a request. */
 export interface RequestHandler {
@@ -70,4 +70,17 @@ export function selfAccountDelete(call: ts.CallExpression, entity: string): bool
   const filter = ts.isObjectLiteralExpression(first) ? (propertyOf(first, 'where') ?? first) : first;
   const id = ts.isObjectLiteralExpression(filter) ? (propertyOf(filter, 'id') ?? propertyOf(filter, '_id')) : filter;
   return !!id && OWN_ID.test(id.getText().replace(/\s/g, ''));
+}
+
+/**
+ * Drizzle's `db.update(orders).set({ status: 'shipped' })` (or `tx.update(...)`), seen from the `set` call: the
+ * table object passed to `update` and the changes. Undefined for any other call.
+ */
+export function drizzleUpdate(call: ts.CallExpression): { table: ts.Identifier | ts.PropertyAccessExpression; changes: ts.ObjectLiteralExpression } | undefined {
+  const changes = call.arguments[0];
+  if (methodName(call) !== 'set' || !changes || !ts.isObjectLiteralExpression(changes) || !ts.isPropertyAccessExpression(call.expression)) return undefined;
+  const update = call.expression.expression;
+  if (!ts.isCallExpression(update) || methodName(update) !== 'update' || update.arguments.length !== 1) return undefined;
+  const table = update.arguments[0]!;
+  return ts.isIdentifier(table) || ts.isPropertyAccessExpression(table) ? { table, changes } : undefined;
 }
